@@ -1,0 +1,1 @@
+"""HTTP kit: session dependency, problem+json, pagination, OpenAPI export, offline docs."""

@@ -1,0 +1,33 @@
+"""Dependencies every router uses: the request's unit of work and the settings."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.settings import Settings
+from app.db.session import Database
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
+    async with get_database(request).unit_of_work() as session:
+        yield session
+
+
+# scope="function": the commit runs when the handler returns, before the response is sent, so a
+# failing commit becomes an error response instead of a 200 for a write that never happened.
+SessionDep = Annotated[AsyncSession, Depends(unit_of_work, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

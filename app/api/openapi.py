@@ -1,0 +1,97 @@
+"""The OpenAPI document: generated from the routes, then made consistent for generated clients."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from pydantic.json_schema import models_json_schema
+
+from app.api.problems import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
+
+DESCRIPTION = """\
+The Local Offer API tells care leavers what they are entitled to and why, keeps their pathway
+plans, and connects them with their personal adviser. Its first users are Nottingham City
+Council and Nottinghamshire County Council.
+
+**Conventions.** JSON in snake_case; dates are ISO 8601 (`2026-11-23`), datetimes carry an
+offset; money is integer pence with a currency and a display string. Lists are paginated with
+an opaque `cursor`: follow `next` until it is null. Every error is an RFC 9457
+`application/problem+json` body with a stable `type` and `code`; validation errors list each
+field with a JSON pointer. Send `X-Request-ID` to correlate your logs with ours; every response
+echoes it.
+"""
+
+TAGS: list[dict[str, str]] = [
+    {"name": "Local authorities", "description": "Councils and their districts (public reference data)."},
+    {"name": "Operations", "description": "Liveness and readiness for load balancers and orchestrators."},
+]
+
+
+def operation_id(route: APIRoute) -> str:
+    """Operation ids are the handler names (`list_local_authorities`): stable and readable in clients."""
+    return route.name
+
+
+def _problem_ref(status: str) -> dict[str, Any]:
+    name = "ValidationProblem" if status == "422" else "Problem"
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    spec = get_openapi(
+        title=app.title,
+        version=app.version,
+        openapi_version="3.1.0",
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        servers=app.servers or None,
+    )
+    components = spec.setdefault("components", {}).setdefault("schemas", {})
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(
+                "500",
+                {"description": "Unexpected error; the body carries the request id, never internals"},
+            )
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400:
+                    # Errors are problem+json (RFC 9457), whatever FastAPI's default would say.
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _problem_ref(status)}}
+                    if status == "422":
+                        response["description"] = "A field is not valid; `errors` says which and why"
+    # FastAPI's own validation error shapes are never returned; keep generated clients free of them.
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    _ensure_problem_schemas(components)
+    return spec
+
+
+def _ensure_problem_schemas(components: dict[str, Any]) -> None:
+    if "Problem" in components and "ValidationProblem" in components:
+        return
+    _, defs = models_json_schema(
+        [(Problem, "serialization"), (ValidationProblem, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    for name, schema in defs.get("$defs", {}).items():
+        components.setdefault(name, schema)
+
+
+def install_openapi(app: FastAPI) -> None:
+    def custom_openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build_openapi(app)
+        return app.openapi_schema
+
+    app.openapi = custom_openapi  # type: ignore[method-assign]
+
+
+def render_openapi(app: FastAPI) -> str:
+    """The committed form of the document: stable key order, two-space indent, trailing newline."""
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"

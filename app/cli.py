@@ -1,0 +1,127 @@
+"""Management commands: `python -m app --help`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+
+from app.core.settings import PROJECT_ROOT, get_settings
+from app.db.engine import create_engine_for
+from app.db.session import Database
+from app.demo.loader import demo_steps, load_demo_data
+
+cli = typer.Typer(help="Local Offer API management commands.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+
+OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+@cli.command()
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision; 'head' for the newest")] = "head",
+) -> None:
+    """Upgrade the database schema (creating the SQLite file if needed), printing each step."""
+    command.upgrade(alembic_config(), revision)
+    console.print(f"[green]Database at {revision}.[/green]")
+
+
+@cli.command()
+def downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision; 'base' empties the database")],
+) -> None:
+    """Downgrade the database schema to REVISION."""
+    command.downgrade(alembic_config(), revision)
+    console.print(f"[green]Database at {revision}.[/green]")
+
+
+@cli.command("demo-data")
+def demo_data() -> None:
+    """Load the fictional demo data set (only in demo mode: LOCAL_OFFER_DEMO=true)."""
+    settings = get_settings()
+    if not settings.demo:
+        console.print("[red]Demo data loads only in demo mode: set LOCAL_OFFER_DEMO=true.[/red]")
+        raise typer.Exit(code=2)
+    steps = demo_steps()
+
+    async def run() -> dict[str, int]:
+        database = Database(create_engine_for(settings))
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), console=console) as progress:
+                task = progress.add_task("Loading demo data", total=max(len(steps), 1))
+
+                def advance(step: object, count: int) -> None:
+                    progress.update(
+                        task, advance=1, description=f"{getattr(step, 'name', step)}: {count} added"
+                    )
+
+                return await load_demo_data(database, settings, on_step=advance)
+        finally:
+            await database.dispose()
+
+    added = asyncio.run(run())
+    total = sum(added.values())
+    console.print(f"[green]Demo data loaded: {total} rows added[/green] ({len(added)} steps).")
+
+
+@cli.command()
+def openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document")] = OPENAPI_PATH,
+    check: Annotated[
+        bool, typer.Option("--check", help="Fail if the file differs instead of writing")
+    ] = False,
+) -> None:
+    """Write the OpenAPI document the app serves to openapi/openapi.json (or check it is current)."""
+    from app.api.openapi import render_openapi
+    from app.main import create_app
+
+    rendered = render_openapi(create_app(get_settings()))
+    if check:
+        current = output.read_text() if output.exists() else ""
+        if current != rendered:
+            console.print(f"[red]{output} is out of date: run `python -m app openapi`.[/red]")
+            raise typer.Exit(code=1)
+        console.print(f"{output} is current.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(rendered)
+    console.print(f"Wrote {output} ({len(rendered):,} bytes).")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development)")] = False,
+) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    console.print(
+        f"Serving on http://{host}:{port} (Swagger UI at /docs){' in demo mode' if settings.demo else ''}."
+    )
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=None if reload else workers,
+        reload=reload,
+        access_log=False,
+        proxy_headers=True,
+        log_config=None,
+    )

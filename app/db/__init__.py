@@ -1,0 +1,1 @@
+"""Database kit: declarative base, engine, unit of work, repository base."""

@@ -1,0 +1,54 @@
+"""Runs each domain's demo step in order, in one transaction, reporting progress."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.settings import Settings
+from app.db.session import Database
+
+# Fixed namespace: demo ids are derived from readable keys, the same on every machine.
+DEMO_NAMESPACE = uuid.UUID("0d3e1f5a-7c9b-4e2d-8a6f-1b2c3d4e5f60")
+
+
+def demo_id(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(DEMO_NAMESPACE, "/".join(parts))
+
+
+class DemoModeRequired(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStep:
+    name: str
+    run: Callable[[AsyncSession], Awaitable[int]]  # returns how many rows it added
+
+
+def demo_steps() -> list[DemoStep]:
+    # Later domains append their steps here, after the ones they depend on.
+    return []
+
+
+async def load_demo_data(
+    database: Database,
+    settings: Settings,
+    *,
+    on_step: Callable[[DemoStep, int], None] | None = None,
+) -> dict[str, int]:
+    """Load every demo step; refuses outside demo mode, so fictional people never reach a real council."""
+    if not settings.demo:
+        raise DemoModeRequired("Demo data loads only in demo mode: set LOCAL_OFFER_DEMO=true.")
+    added: dict[str, int] = {}
+    async with database.unit_of_work() as session:
+        for step in demo_steps():
+            count = await step.run(session)
+            await session.flush()
+            added[step.name] = count
+            if on_step is not None:
+                on_step(step, count)
+    return added

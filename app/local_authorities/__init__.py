@@ -1,0 +1,1 @@
+"""Councils, their districts, and (later) the Local Offer each one publishes."""

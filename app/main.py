@@ -1,0 +1,73 @@
+"""The ASGI application: `app.main:app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.api import health
+from app.api.docs import install_docs
+from app.api.middleware import RequestContextMiddleware
+from app.api.openapi import DESCRIPTION, TAGS, install_openapi, operation_id
+from app.api.problems import install_problem_handlers
+from app.core.logging import configure_logging
+from app.core.settings import Settings, get_settings
+from app.db.engine import create_engine_for
+from app.db.session import Database
+from app.local_authorities.router import router as local_authorities_router
+
+ROUTERS = [health.router, local_authorities_router]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    db = Database(create_engine_for(settings))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await _app.state.db.dispose()
+
+    app = FastAPI(
+        title="Local Offer API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,  # served from local assets by install_docs
+        redoc_url=None,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        separate_input_output_schemas=False,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    for router in ROUTERS:
+        app.include_router(router)
+    install_problem_handlers(app)
+    install_openapi(app)
+    install_docs(app)
+    app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+                "Idempotency-Key",
+                "X-Request-ID",
+            ],
+            expose_headers=["ETag", "Last-Modified", "Link", "Location", "Retry-After", "X-Request-ID"],
+        )
+    return app
+
+
+app = create_app()

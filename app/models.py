@@ -1,0 +1,6 @@
+"""Every domain's models, imported so that `Base.metadata` describes the whole schema (for Alembic)."""
+
+from app.db.base import Base
+from app.local_authorities import models as _local_authorities  # noqa: F401
+
+target_metadata = Base.metadata

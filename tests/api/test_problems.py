@@ -1,0 +1,84 @@
+"""Every error is RFC 9457 problem+json with a stable type, whatever produced it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from app.api.problems import PROBLEM_TYPE_BASE
+from app.core.settings import Settings
+from app.main import create_app
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == PROBLEM_TYPE_BASE + code
+    assert body["status"] == status
+    assert body["code"] == code
+    assert body["title"] and body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+async def test_unknown_route_is_a_404_problem(client: httpx.AsyncClient) -> None:
+    body = assert_problem(await client.get("/v1/nope"), 404, "request.not_found")
+    assert "/docs" in body["detail"]
+
+
+async def test_wrong_method_is_a_405_problem_with_allow(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/v1/local-authorities")
+    assert_problem(response, 405, "request.method_not_allowed")
+    assert response.headers["allow"] == "GET"
+
+
+async def test_bad_query_parameter_names_the_field(client: httpx.AsyncClient) -> None:
+    body = assert_problem(
+        await client.get("/v1/local-authorities?limit=1000"), 422, "request.validation_failed"
+    )
+    assert body["errors"] == [
+        {
+            "location": "query",
+            "pointer": "#/limit",
+            "field": "limit",
+            "message": "Input should be less than or equal to 100",
+            "code": "less_than_equal",
+        }
+    ]
+
+
+async def test_several_bad_parameters_are_all_reported(client: httpx.AsyncClient) -> None:
+    body = assert_problem(
+        await client.get("/v1/local-authorities?limit=zero&cursor=" + "x" * 600),
+        422,
+        "request.validation_failed",
+    )
+    assert {e["field"] for e in body["errors"]} == {"limit", "cursor"}
+    assert body["detail"] == "2 fields are not valid: limit, cursor."
+
+
+@pytest.fixture
+def failing_app(settings: Settings) -> FastAPI:
+    app = create_app(settings)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals: password=hunter2")
+
+    return app
+
+
+async def test_unexpected_exception_is_a_500_problem_without_internals(
+    failing_app: FastAPI, caplog: pytest.LogCaptureFixture
+) -> None:
+    transport = httpx.ASGITransport(app=failing_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/boom", headers={"X-Request-ID": "trace-me-123"})
+    body = assert_problem(response, 500, "server.internal_error")
+    assert body["request_id"] == "trace-me-123"
+    assert "hunter2" not in response.text and "Traceback" not in response.text
+    # The traceback is logged, keyed by the same request id, for whoever is on call.
+    logged = [r for r in caplog.records if r.name == "app.errors"]
+    assert logged and logged[0].exc_info is not None

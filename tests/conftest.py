@@ -1,0 +1,101 @@
+"""Shared fixtures: one migrated database per run, one rolled-back transaction per test, the real app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.core.settings import Environment, Settings
+from app.db.engine import create_engine_for
+from app.db.session import Database
+from app.main import create_app
+from tests.support.databases import migrate, throwaway_database
+from tests.support.live_server import live_server
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database(tmp_path_factory.mktemp("db"), "main") as url:
+        migrate(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, environment=Environment.TEST, demo=False, log_level="INFO")
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+async def engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine_for(settings)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection inside a transaction that is rolled back after the test: nothing persists."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+async def db(app: FastAPI, engine: AsyncEngine, connection: AsyncConnection) -> AsyncIterator[Database]:
+    """The app's database, with every session joined to the test's transaction through a SAVEPOINT.
+
+    A request's commit releases its savepoint and a failure rolls back to it, exactly as a real
+    unit of work would, while the outer transaction keeps the test isolated.
+    """
+    test_db = Database(engine)
+    test_db.sessionmaker = async_sessionmaker(
+        bind=connection, expire_on_commit=False, autoflush=False, join_transaction_mode="create_savepoint"
+    )
+    original = app.state.db
+    app.state.db = test_db
+    try:
+        yield test_db
+    finally:
+        app.state.db = original
+
+
+@pytest.fixture
+async def session(db: Database) -> AsyncIterator[AsyncSession]:
+    """A session for arranging data; flush, never commit (the test transaction is rolled back)."""
+    async with db.sessionmaker() as session:
+        yield session
+
+
+@pytest.fixture
+async def client(app: FastAPI, db: Database) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real server on its own migrated database (writes there never touch the per-test transaction)."""
+    directory = tmp_path_factory.mktemp("live")
+    with throwaway_database(directory, "live") as url:
+        migrate(url)
+        with live_server(url, directory / "server.log") as base:
+            yield base
