@@ -14,13 +14,27 @@ from app.api.docs import install_docs
 from app.api.middleware import RequestContextMiddleware
 from app.api.openapi import DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
+from app.audit.router import router as audit_router
+from app.auth.jwks import JwksCache
+from app.auth.router import accounts_router
+from app.auth.router import router as auth_router
+from app.care_leavers.router import router as care_leavers_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
 from app.local_authorities.router import router as local_authorities_router
+from app.partners.router import router as partners_router
 
-ROUTERS = [health.router, local_authorities_router]
+ROUTERS = [
+    health.router,
+    auth_router,
+    local_authorities_router,
+    care_leavers_router,
+    partners_router,
+    accounts_router,
+    audit_router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -46,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.jwks = JwksCache()
     for router in ROUTERS:
         app.include_router(router)
     install_problem_handlers(app)

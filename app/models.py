@@ -1,5 +1,8 @@
 """Every domain's models, imported so that `Base.metadata` describes the whole schema (for Alembic)."""
 
+from app.audit import models as _audit  # noqa: F401
+from app.auth import models as _auth  # noqa: F401
+from app.care_leavers import models as _care_leavers  # noqa: F401
 from app.db.base import Base
 from app.local_authorities import models as _local_authorities  # noqa: F401
 

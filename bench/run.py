@@ -40,8 +40,20 @@ def pinned(core: str) -> list[str]:
 @contextmanager
 def server(app: str, env: dict[str, str], log: Path) -> Iterator[str]:
     port = free_port()
-    cmd = [*pinned("1"), sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-           "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    cmd = [
+        *pinned("1"),
+        sys.executable,
+        "-m",
+        "uvicorn",
+        app,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     with log.open("w") as out:
         proc = subprocess.Popen(
             cmd, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
@@ -91,10 +103,23 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, script: Path, *, duration: int, connections: int, timeout: int = 2) -> dict[str, float]:
     out = subprocess.run(
-        [*pinned("0"), "wrk", "-t2", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s",
-         "--latency", "-s", str(script), url],
-        capture_output=True, text=True, check=True, timeout=duration + 60,
-    ).stdout  # fmt: skip
+        [
+            *pinned("0"),
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{duration}s",
+            f"--timeout={timeout}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 60,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -128,8 +153,9 @@ def record_bodies(
         headers = dict(target.headers)
         if tokens.get(target.name):
             headers["Authorization"] = f"Bearer {tokens[target.name]}"
-        response = httpx.request(target.method, base + target.path, content=target.body, headers=headers,
-                                 timeout=10)  # fmt: skip
+        response = httpx.request(
+            target.method, base + target.path, content=target.body, headers=headers, timeout=10
+        )
         if response.status_code >= 400:
             raise RuntimeError(f"{target.name}: {response.status_code} {response.text[:300]}")
         bodies[f"{target.method} {target.path}"] = {
@@ -163,8 +189,13 @@ def main() -> int:
     db_url = args.database_url or f"sqlite:///{work / 'bench.db'}"
     env = {"LOCAL_OFFER_DATABASE_URL": db_url, "LOCAL_OFFER_DEMO": "true", "LOCAL_OFFER_LOG_LEVEL": "WARNING"}
     for command in (["migrate"], ["demo-data"]):
-        subprocess.run([sys.executable, "-m", "app", *command], cwd=ROOT, env={**os.environ, **env},
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "app", *command],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
 
     results: dict[str, dict[str, list[float]]] = {}
     with server("app.main:app", env, work / "app.log") as app_base:
@@ -189,12 +220,19 @@ def main() -> int:
                             results.setdefault(f"{target.name}|{label}", {}).setdefault(key, []).append(value)
         deadlock_script = lua_for(DEADLOCK_TARGET, tokens[DEADLOCK_TARGET.name], work)
         # A queue of 256 on one core takes a while to drain; a deadlock never drains, so allow 10 s.
-        deadlock = wrk(app_base + DEADLOCK_TARGET.path, deadlock_script, duration=max(args.duration, 5),
-                       connections=256, timeout=10)  # fmt: skip
+        deadlock = wrk(
+            app_base + DEADLOCK_TARGET.path,
+            deadlock_script,
+            duration=max(args.duration, 5),
+            connections=256,
+            timeout=10,
+        )
 
     backend = db_url.split(":", 1)[0]
-    print(f"\nLocal Offer API benchmark on {backend}: {args.repeats} x {args.duration}s, {args.connections} "
-          f"connections, server on core 1, wrk on core 0 (medians)\n")  # fmt: skip
+    print(
+        f"\nLocal Offer API benchmark on {backend}: {args.repeats} x {args.duration}s, {args.connections} "
+        f"connections, server on core 1, wrk on core 0 (medians)\n"
+    )
     header = f"{'target':<38} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'bare req/s':>11} {'x bare':>7}"
     print(header)
     print("-" * len(header))
@@ -202,12 +240,16 @@ def main() -> int:
         app_fig = {k: statistics.median(v) for k, v in results[f"{target.name}|app"].items()}
         bare_fig = {k: statistics.median(v) for k, v in results[f"{target.name}|bare"].items()}
         ratio = app_fig["rps"] / bare_fig["rps"] if bare_fig["rps"] else 0.0
-        print(f"{target.name:<38} {app_fig['rps']:>9.0f} {app_fig['p50']:>8.2f} {app_fig['p99']:>8.2f} "
-              f"{bare_fig['rps']:>11.0f} {ratio:>7.3f}")  # fmt: skip
+        print(
+            f"{target.name:<38} {app_fig['rps']:>9.0f} {app_fig['p50']:>8.2f} {app_fig['p99']:>8.2f} "
+            f"{bare_fig['rps']:>11.0f} {ratio:>7.3f}"
+        )
         if app_fig["non2xx"]:
             print(f"  warning: {app_fig['non2xx']:.0f} non-2xx responses")
-    print(f"\n{DEADLOCK_TARGET.name}: {deadlock['rps']:.0f} req/s, p99 {deadlock['p99']:.1f} ms, "
-          f"{deadlock['timeouts']:.0f} timeouts")  # fmt: skip
+    print(
+        f"\n{DEADLOCK_TARGET.name}: {deadlock['rps']:.0f} req/s, p99 {deadlock['p99']:.1f} ms, "
+        f"{deadlock['timeouts']:.0f} timeouts"
+    )
     if deadlock["rps"] == 0 or deadlock["timeouts"] > 0:
         print("FAIL: requests timed out or none were served at 256 connections (session deadlock?)")
         return 1

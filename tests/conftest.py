@@ -14,8 +14,9 @@ from app.core.settings import Environment, Settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
 from app.main import create_app
-from tests.support.databases import migrate, throwaway_database
+from tests.support.databases import load_demo_data, migrate, throwaway_database
 from tests.support.live_server import live_server
+from tests.support.world import World, build_world
 
 
 @pytest.fixture(scope="session")
@@ -93,9 +94,21 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real server on its own migrated database (writes there never touch the per-test transaction)."""
+    """A real server in demo mode on its own database (writes there never touch the per-test transaction).
+
+    The per-address sign-in limit is raised: a fuzzer's thousand bad passwords from 127.0.0.1 would
+    otherwise lock every test identity out.
+    """
     directory = tmp_path_factory.mktemp("live")
     with throwaway_database(directory, "live") as url:
         migrate(url)
-        with live_server(url, directory / "server.log") as base:
+        load_demo_data(url)
+        with live_server(
+            url, directory / "server.log", demo="true", sign_in_max_failures_per_address="1000000"
+        ) as base:
             yield base
+
+
+@pytest.fixture
+async def world(session: AsyncSession, settings: Settings) -> World:
+    return await build_world(session, settings)

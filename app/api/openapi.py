@@ -26,7 +26,23 @@ echoes it.
 """
 
 TAGS: list[dict[str, str]] = [
+    {
+        "name": "Sign-in",
+        "description": "OAuth 2.0 tokens (password and refresh grants), signing out, and who you are. "
+        "Council staff may also use tokens from their council's identity provider.",
+    },
     {"name": "Local authorities", "description": "Councils and their districts (public reference data)."},
+    {
+        "name": "Care leavers",
+        "description": "The young person's record, their personal adviser and their consents to share. "
+        "You see only the people your role, council, team and caseload allow; others answer 404.",
+    },
+    {
+        "name": "Partners",
+        "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
+    },
+    {"name": "Accounts", "description": "Accounts, teams and partner organisations (administrators)."},
+    {"name": "Audit", "description": "Who looked at or changed whose data. Append-only."},
     {"name": "Operations", "description": "Liveness and readiness for load balancers and orchestrators."},
 ]
 
@@ -55,6 +71,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             responses = operation.setdefault("responses", {})
+            if "requestBody" in operation:
+                responses.setdefault(
+                    "400", {"description": "The body cannot be parsed (not JSON, or not UTF-8)"}
+                )
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error; the body carries the request id, never internals"},

@@ -46,7 +46,7 @@ def next_link(request: Request, cursor: str | None, limit: int) -> str | None:
         return None
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "limit")]
     params += [("limit", str(limit)), ("cursor", cursor)]
-    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
     return f"{request.url.path}?{query}"
 
 

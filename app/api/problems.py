@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.core.errors import DomainError, ErrorKind, json_pointer
 from app.core.logging import request_id_var
@@ -197,7 +198,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     try:
@@ -206,7 +207,29 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
         phrase = "Error"
     code = HTTP_STATUS_CODES.get(status, f"http.{status}")
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else _default_detail(status)
-    return problem_response(status, code, phrase, detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if status == 405:
+        # Starlette names only the first route matching the path; a path may have several.
+        headers["Allow"] = _allowed_methods(request)
+    if status == 400 and detail == "There was an error parsing the body":
+        code, detail = "request.malformed_body", "The body cannot be read: send JSON encoded as UTF-8."
+    return problem_response(status, code, phrase, detail, headers=headers)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method some route accepts at this path, asked of the router itself (routes may be nested)."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return ", ".join(allowed)
 
 
 def _default_detail(status: int) -> str:
@@ -261,7 +284,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 def _describe(status: int) -> str:
     return {
-        400: "The request cannot be understood",
+        400: "The body cannot be parsed (not JSON, or not UTF-8)",
         401: "Not signed in, or the token is expired, revoked or not ours",
         403: "Signed in, but this role may not do this",
         404: "Not found, or outside what the caller may see",

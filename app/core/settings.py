@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +18,30 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     TEST = "test"
     PRODUCTION = "production"
+
+
+class ExternalIssuer(BaseModel):
+    """A council's identity provider (Microsoft Entra ID and the like) whose tokens we accept."""
+
+    issuer: str = Field(description="The `iss` claim, e.g. https://login.microsoftonline.com/<tenant>/v2.0")
+    jwks_url: str = Field(description="Where the issuer publishes its signing keys")
+    audience: str = Field(description="The `aud` our API is registered as with that issuer")
+    user_claim: str = Field(
+        default="email", description="Claim matched (case-insensitively) to an account email"
+    )
+    local_authority: str | None = Field(
+        default=None, description="GSS code: only that council's accounts may sign in through this issuer"
+    )
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256"])
+
+    @field_validator("algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        # An HS* algorithm would let anyone holding the public key forge tokens.
+        allowed = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+        if not value or not set(value) <= allowed:
+            raise ValueError(f"must be asymmetric algorithms from {sorted(allowed)}")
+        return value
 
 
 class Settings(BaseSettings):
@@ -46,8 +70,19 @@ class Settings(BaseSettings):
         default=SecretStr("development-only-key-change-me-in-production-0123456789"),
         description="Signs access tokens (HS256); at least 32 characters; must be set in production",
     )
-    max_page_size: int = Field(default=100, ge=1, le=1000)
-    default_page_size: int = Field(default=25, ge=1, le=1000)
+    access_token_minutes: int = Field(default=15, ge=1, le=120)
+    refresh_token_days: int = Field(default=30, ge=1, le=90)
+    token_issuer: str = "urn:local-offer:api"
+    token_audience: str = "urn:local-offer:api"
+    external_issuers: list[ExternalIssuer] = Field(
+        default_factory=list, description="JSON list of identity providers whose tokens are accepted"
+    )
+    # Failed sign-ins: after `slowdown_after` failures, each try must wait 2^n seconds; after
+    # `max_failures` the account (or address, after `max_failures_per_address`) is refused for a while.
+    sign_in_slowdown_after: int = Field(default=3, ge=1)
+    sign_in_max_failures: int = Field(default=10, ge=2)
+    sign_in_max_failures_per_address: int = Field(default=50, ge=2)
+    sign_in_block_minutes: int = Field(default=15, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

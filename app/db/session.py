@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+log = logging.getLogger(__name__)
+
+AfterRollback = Callable[[AsyncSession], Awaitable[None]]
+_AFTER_ROLLBACK = "after_rollback"
+
+
+def after_rollback(session: AsyncSession, write: AfterRollback) -> None:
+    """Ask the unit of work to run `write` in a fresh transaction if this one is rolled back.
+
+    For records that must survive the failure they describe: a failed sign-in, a denied read.
+    """
+    session.info.setdefault(_AFTER_ROLLBACK, []).append(write)
 
 
 class Database:
@@ -27,7 +41,20 @@ class Database:
                 await session.commit()
             except BaseException:
                 await session.rollback()
+                await self._run_after_rollback(session.info.pop(_AFTER_ROLLBACK, []))
                 raise
+
+    async def _run_after_rollback(self, writes: list[AfterRollback]) -> None:
+        if not writes:
+            return
+        try:
+            async with self.sessionmaker() as fresh:
+                for write in writes:
+                    await write(fresh)
+                await fresh.commit()
+        except Exception:
+            # The original error is what the client must see; this one goes to the log.
+            log.exception("could not record after rollback")
 
     async def dispose(self) -> None:
         await self.engine.dispose()

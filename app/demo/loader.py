@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -10,13 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
 from app.db.session import Database
-
-# Fixed namespace: demo ids are derived from readable keys, the same on every machine.
-DEMO_NAMESPACE = uuid.UUID("0d3e1f5a-7c9b-4e2d-8a6f-1b2c3d4e5f60")
-
-
-def demo_id(*parts: str) -> uuid.UUID:
-    return uuid.uuid5(DEMO_NAMESPACE, "/".join(parts))
+from app.demo.people import load_people
 
 
 class DemoModeRequired(RuntimeError):
@@ -31,7 +24,7 @@ class DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     # Later domains append their steps here, after the ones they depend on.
-    return []
+    return [DemoStep("Accounts, teams, partners and care leavers", load_people)]
 
 
 async def load_demo_data(

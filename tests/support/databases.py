@@ -7,6 +7,8 @@ there; unset, the suite runs on SQLite. `scripts/test` runs it both ways.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +46,17 @@ def migrate(url: str, revision: str = "head") -> None:
     config = alembic_config(url)
     config.attributes["configure_logger"] = False
     command.upgrade(config, revision)
+
+
+def load_demo_data(url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "app", "demo-data"],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "LOCAL_OFFER_DATABASE_URL": url, "LOCAL_OFFER_DEMO": "true"},
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -1,0 +1,22 @@
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    READ = "read"
+    LIST = "list"  # one event per list request, linked to every person it showed
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    EXPORT = "export"
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGN_OUT = "sign_out"
+    TOKEN_REFRESHED = "token_refreshed"
+    TOKEN_REUSE_DETECTED = "token_reuse_detected"
+    ACCESS_DENIED = "access_denied"
+
+
+class AuditOutcome(StrEnum):
+    SUCCESS = "success"
+    DENIED = "denied"
+    FAILURE = "failure"

@@ -1,0 +1,1 @@
+"""Sign-in, principals, route dependencies and the access policy every person-level endpoint uses."""

@@ -1,0 +1,70 @@
+"""Route dependencies: every operation declares who may call it, or that it is public.
+
+    @router.get(..., dependencies=[PUBLIC])                       # anyone, no token
+    async def handler(principal: Annotated[Principal, Depends(allow(Role.LA_ADMIN))]): ...
+
+An architecture test fails for a route that does neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.api.deps import SessionDep, SettingsDep
+from app.auth import service
+from app.auth.enums import Role
+from app.auth.errors import NotAuthenticated, RoleNotAllowed
+from app.auth.jwks import JwksCache
+from app.auth.principal import Principal
+from app.core.clock import utc_now
+
+# Swagger UI's Authorize button signs in through this (password grant, form-encoded).
+oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", scheme_name="OAuth2", auto_error=False)
+
+
+def public() -> None:
+    """Marks an operation as deliberately open to anyone."""
+
+
+PUBLIC = Depends(public)
+
+
+def jwks_cache(request: Request) -> JwksCache:
+    cache: JwksCache = request.app.state.jwks
+    return cache
+
+
+async def current_principal(
+    session: SessionDep,
+    settings: SettingsDep,
+    jwks: Annotated[JwksCache, Depends(jwks_cache)],
+    token: Annotated[str | None, Depends(oauth2)],
+) -> Principal:
+    if not token:
+        raise NotAuthenticated()
+    return await service.authenticate(session, settings, jwks, token, utc_now())
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits a signed-in principal holding any of `roles` (403 otherwise)."""
+    allowed = frozenset(roles)
+
+    async def admitted(principal: CurrentPrincipal) -> Principal:
+        if not principal.has(*allowed):
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise RoleNotAllowed(f"This needs one of these roles: {names}.")
+        return principal
+
+    admitted.allowed_roles = allowed  # type: ignore[attr-defined]  # read by the OpenAPI builder
+    return admitted
+
+
+def any_role() -> Callable[[Principal], Awaitable[Principal]]:
+    return allow(*Role)

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.enums import PartnerKind, SubjectKind
+from app.core.clock import utc_now
+from app.db.base import Base, IdMixin, TimestampMixin
+from app.local_authorities.models import LocalAuthority
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class Team(IdMixin, TimestampMixin, Base):
+    """A team of personal advisers and its manager, inside one council."""
+
+    __tablename__ = "team"
+    __table_args__ = (Index("uq_team_local_authority_name", "local_authority_id", "name", unique=True),)
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    duty_phone: Mapped[str | None] = mapped_column(String(32))
+
+
+class PartnerOrganisation(IdMixin, TimestampMixin, Base):
+    """An organisation a council shares narrow data with: a district council, a university, a housing provider.
+
+    It belongs to the council that shares with it, so tenant isolation holds for partners too.
+    """
+
+    __tablename__ = "partner_organisation"
+    __table_args__ = (
+        Index("uq_partner_organisation_local_authority_name", "local_authority_id", "name", unique=True),
+    )
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[PartnerKind] = mapped_column(_enum(PartnerKind))
+    # For a district council: the GSS code of the district it collects council tax in.
+    district_gss_code: Mapped[str | None] = mapped_column(String(9))
+
+
+class UserAccount(IdMixin, TimestampMixin, Base):
+    """Anyone who signs in: staff, a partner's system or officer, or a care leaver."""
+
+    __tablename__ = "user_account"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[SubjectKind] = mapped_column(_enum(SubjectKind))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: signs in only through an IdP
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Demo accounts sign in only in demo mode, whatever their password.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    local_authority_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("local_authority.id"), index=True)
+    team_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team.id"), index=True)
+    partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("partner_organisation.id"))
+    # The care-leaver record this account belongs to (no FK here: that table is a higher layer's).
+    care_leaver_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    job_title: Mapped[str | None] = mapped_column(String(120))
+
+    local_authority: Mapped[LocalAuthority | None] = relationship(lazy="raise")
+    team: Mapped[Team | None] = relationship(lazy="raise")
+    partner_organisation: Mapped[PartnerOrganisation | None] = relationship(lazy="raise")
+
+
+class AuthSession(IdMixin, Base):
+    """One sign-in and the family of refresh tokens rotated from it. Revoking it ends them all."""
+
+    __tablename__ = "auth_session"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class RefreshToken(IdMixin, Base):
+    """A single-use refresh token, stored as a SHA-256 digest (the token itself is never stored)."""
+
+    __tablename__ = "refresh_token"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("auth_session.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SignInThrottle(Base):
+    """Recent failed sign-ins per account (digest of the name typed) and per client address."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime]
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+
+from app.api.deps import SessionDep, SettingsDep
+from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.problems import problem_responses
+from app.auth import accounts, service
+from app.auth.deps import PUBLIC, CurrentPrincipal, allow
+from app.auth.enums import Role, SubjectKind
+from app.auth.principal import Principal
+from app.auth.repository import AuthRepository
+from app.auth.schemas import (
+    LocalAuthorityRef,
+    MeRead,
+    PartnerOrganisationCreate,
+    PartnerOrganisationRead,
+    PartnerRef,
+    TeamCreate,
+    TeamRead,
+    TeamRef,
+    TokenRequest,
+    TokenResponse,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+from app.core.clock import utc_now
+from app.core.errors import InvalidInput, field_error
+
+router = APIRouter(prefix="/v1", tags=["Sign-in"])
+accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
+
+Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.SYSTEM_ADMIN))]
+LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
+CouncilStaff = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER))]
+
+
+@router.post(
+    "/auth/token",
+    summary="Sign in, or refresh a token",
+    dependencies=[PUBLIC],
+    responses=problem_responses(401, 429),
+)
+async def create_token(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: Annotated[TokenRequest, Form()],
+) -> TokenResponse:
+    """OAuth 2.0 token endpoint (form-encoded): `grant_type=password` with `username` and `password`,
+    or `grant_type=refresh_token`. Repeated failures are slowed, then refused for a while (429)."""
+    response.headers["Cache-Control"] = "no-store"
+    now = utc_now()
+    if form.grant_type == "password":
+        if not form.username or form.password is None:
+            raise _missing("username" if not form.username else "password")
+        address = request.client.host if request.client else None
+        pair = await service.sign_in_with_password(
+            session, settings, username=form.username, password=form.password, address=address, now=now
+        )
+    else:
+        if not form.refresh_token:
+            raise _missing("refresh_token")
+        pair = await service.refresh_tokens(session, settings, refresh_token=form.refresh_token, now=now)
+    return TokenResponse(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
+
+
+def _missing(field: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field} is required for this grant type.",
+        errors=[field_error(field, "required for this grant type", code="missing")],
+    )
+
+
+@router.post("/auth/logout", summary="Sign out", status_code=204, responses=problem_responses(401))
+async def sign_out(principal: CurrentPrincipal, session: SessionDep) -> Response:
+    """Revokes this sign-in: its access token and every refresh token rotated from it stop working."""
+    await service.sign_out(session, principal, utc_now())
+    return Response(status_code=204)
+
+
+@router.get("/me", summary="Who am I?", responses=problem_responses(401))
+async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
+    """The signed-in subject: kind, roles, council, team or organisation, and a care leaver's own record id."""
+    user = await AuthRepository(session).user(principal.user_id)
+    assert user is not None  # authentication just loaded it
+    return MeRead(
+        user_id=user.id,
+        kind=user.kind,
+        display_name=user.display_name,
+        roles=sorted(principal.roles),
+        local_authority=LocalAuthorityRef.model_validate(user.local_authority)
+        if user.local_authority
+        else None,
+        team=TeamRef.model_validate(user.team) if user.team else None,
+        partner_organisation=PartnerRef.model_validate(user.partner_organisation)
+        if user.partner_organisation
+        else None,
+        care_leaver_id=user.care_leaver_id,
+        signed_in_with=principal.issuer or "local",
+    )
+
+
+@accounts_router.get("/users", summary="List accounts", responses=problem_responses(401, 403))
+async def list_users(
+    request: Request,
+    response: Response,
+    principal: Admin,
+    session: SessionDep,
+    kind: Annotated[SubjectKind | None, Query(description="Only accounts of this kind")] = None,
+    role: Annotated[Role | None, Query(description="Only accounts holding this role")] = None,
+    limit: LimitQuery = 25,
+    cursor: CursorQuery = None,
+) -> Page[UserRead]:
+    """An la_admin sees its council's accounts; a system admin sees administrators' accounts only."""
+    window = await accounts.list_users(session, principal, kind=kind, role=role, limit=limit, cursor=cursor)
+    return page_of(request, response, window.map(UserRead.model_validate), limit)
+
+
+@accounts_router.post(
+    "/users", summary="Create an account", status_code=201, responses=problem_responses(401, 403, 409)
+)
+async def create_user(
+    body: UserCreate, principal: Admin, session: SessionDep, response: Response
+) -> UserRead:
+    """Staff or partner accounts in the caller's council. Only a system admin creates la_admin or system accounts."""
+    user = await accounts.create_user(session, principal, body)
+    response.headers["Location"] = f"/v1/users/{user.id}"
+    return UserRead.model_validate(user)
+
+
+@accounts_router.get("/users/{user_id}", summary="Get an account", responses=problem_responses(401, 403, 404))
+async def get_user(user_id: uuid.UUID, principal: Admin, session: SessionDep) -> UserRead:
+    """One account of the caller's council."""
+    return UserRead.model_validate(await accounts.get_user(session, principal, user_id))
+
+
+@accounts_router.patch(
+    "/users/{user_id}", summary="Change an account", responses=problem_responses(401, 403, 404)
+)
+async def update_user(
+    user_id: uuid.UUID, body: UserUpdate, principal: Admin, session: SessionDep
+) -> UserRead:
+    """Roles, team, name, phone, job title, or deactivation (which signs the account out everywhere)."""
+    return UserRead.model_validate(await accounts.update_user(session, principal, user_id, body))
+
+
+@accounts_router.get("/teams", summary="List your council's teams", responses=problem_responses(401, 403))
+async def list_teams(principal: CouncilStaff, session: SessionDep) -> list[TeamRead]:
+    """Teams of personal advisers in the caller's council, with their duty lines."""
+    return [TeamRead.model_validate(t) for t in await accounts.list_teams(session, principal)]
+
+
+@accounts_router.post(
+    "/teams", summary="Create a team", status_code=201, responses=problem_responses(401, 403)
+)
+async def create_team(body: TeamCreate, principal: LaAdmin, session: SessionDep) -> TeamRead:
+    """A new team in the caller's council."""
+    return TeamRead.model_validate(await accounts.create_team(session, principal, body))
+
+
+@accounts_router.get(
+    "/partner-organisations", summary="List partner organisations", responses=problem_responses(401, 403)
+)
+async def list_partner_organisations(
+    principal: LaAdmin, session: SessionDep
+) -> list[PartnerOrganisationRead]:
+    """District councils, universities and housing providers the council shares narrow data with."""
+    items = await accounts.list_partner_organisations(session, principal)
+    return [PartnerOrganisationRead.model_validate(p) for p in items]
+
+
+@accounts_router.post(
+    "/partner-organisations",
+    summary="Add a partner organisation",
+    status_code=201,
+    responses=problem_responses(401, 403),
+)
+async def create_partner_organisation(
+    body: PartnerOrganisationCreate, principal: LaAdmin, session: SessionDep
+) -> PartnerOrganisationRead:
+    """A district council (with its district), university or housing provider the council works with."""
+    return PartnerOrganisationRead.model_validate(
+        await accounts.create_partner_organisation(session, principal, body)
+    )

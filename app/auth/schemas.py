@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.config import JsonDict
+
+from app.auth.enums import PartnerKind, Role, SubjectKind
+from app.core.schemas import Flag, InputModel
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+# Deliberately plain: council addresses vary, and an address is proven by signing in, not by syntax.
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{7,20}$")]
+
+
+class TokenRequest(BaseModel):
+    """OAuth 2.0 token request (RFC 6749), form-encoded: the password grant or a refresh."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"grant_type": "password", "username": "pa1@nottingham.demo", "password": "demo"},
+                {"grant_type": "refresh_token", "refresh_token": "k3Jx...Q"},
+            ]
+        }
+    )
+
+    grant_type: Literal["password", "refresh_token"] = Field(
+        description="`password` to sign in, `refresh_token` to renew"
+    )
+    username: Annotated[str, StringConstraints(max_length=254)] | None = Field(
+        default=None, description="Email address (password grant)"
+    )
+    password: Annotated[str, StringConstraints(max_length=1024)] | None = Field(
+        default=None, description="Password (password grant)"
+    )
+    refresh_token: Annotated[str, StringConstraints(max_length=512)] | None = Field(
+        default=None, description="The refresh token from the last response (refresh grant)"
+    )
+    scope: str | None = Field(default=None, description="Ignored: access follows your roles")
+    client_id: str | None = Field(default=None, description="Ignored")
+    client_secret: str | None = Field(default=None, description="Ignored")
+
+
+class TokenResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9...",
+                    "token_type": "bearer",
+                    "expires_in": 900,
+                    "refresh_token": "r8Vd2c...Wk",
+                }
+            ]
+        }
+    )
+
+    access_token: str = Field(description="Send as `Authorization: Bearer <token>`; short-lived")
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+    refresh_token: str = Field(
+        description="Single-use: each refresh returns a new one; reusing one signs you out"
+    )
+
+
+class LocalAuthorityRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    gss_code: str
+    name: str
+
+
+class TeamRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+
+
+class PartnerRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    name: str
+    kind: PartnerKind
+    district_gss_code: str | None
+
+
+class MeRead(BaseModel):
+    """Who is signed in, and what they may do."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "user_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e7f",
+                    "kind": "care_leaver",
+                    "display_name": "Aisha Example",
+                    "roles": ["care_leaver"],
+                    "local_authority": {"gss_code": "E06000018", "name": "Nottingham City Council"},
+                    "team": None,
+                    "partner_organisation": None,
+                    "care_leaver_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e80",
+                    "signed_in_with": "local",
+                }
+            ]
+        }
+    )
+
+    user_id: uuid.UUID
+    kind: SubjectKind
+    display_name: str
+    roles: list[Role]
+    local_authority: LocalAuthorityRef | None
+    team: TeamRef | None
+    partner_organisation: PartnerRef | None
+    care_leaver_id: uuid.UUID | None = Field(description="For a care leaver: their own record's id")
+    signed_in_with: str = Field(description="`local`, or the issuer of the council identity provider")
+
+
+_USER_EXAMPLE: JsonDict = {
+    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e7f",
+    "email": "pa1@nottingham.demo",
+    "display_name": "Priya Adviser (demo)",
+    "kind": "staff",
+    "roles": ["personal_adviser"],
+    "is_active": True,
+    "local_authority": {"gss_code": "E06000018", "name": "Nottingham City Council"},
+    "team": {"id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e81", "name": "Leaving Care Team (demo)"},
+    "partner_organisation": None,
+    "phone": "0115 496 0101",
+    "job_title": "Personal adviser",
+}
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_USER_EXAMPLE]})
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    kind: SubjectKind
+    roles: list[Role]
+    is_active: bool
+    local_authority: LocalAuthorityRef | None
+    team: TeamRef | None
+    partner_organisation: PartnerRef | None
+    phone: str | None
+    job_title: str | None
+
+
+class UserCreate(InputModel):
+    """A staff or partner account. Care-leaver accounts are created from the young person's record."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "email": "new.adviser@nottingham.demo",
+                    "display_name": "New Adviser (demo)",
+                    "kind": "staff",
+                    "roles": ["personal_adviser"],
+                    "team_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e81",
+                    "password": "a long passphrase of words",
+                }
+            ]
+        },
+    )
+
+    email: Email
+    display_name: Name
+    kind: Literal[SubjectKind.STAFF, SubjectKind.PARTNER]
+    roles: list[Role] = Field(min_length=1, max_length=6)
+    team_id: uuid.UUID | None = None
+    partner_organisation_id: uuid.UUID | None = None
+    local_authority: Annotated[str, StringConstraints(pattern=r"^E\d{8}$")] | None = Field(
+        default=None,
+        description="Only a system admin sets this (an la_admin creates accounts in its own council)",
+    )
+    password: Annotated[str, StringConstraints(min_length=12, max_length=1024)] | None = Field(
+        default=None,
+        description="At least 12 characters; omit for accounts that sign in through the council's IdP",
+    )
+    phone: Phone | None = None
+    job_title: Annotated[str, StringConstraints(max_length=120)] | None = None
+
+
+class UserUpdate(InputModel):
+    """Fields an administrator may change; anything else in the body is refused."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"roles": ["personal_adviser", "team_manager"]}, {"is_active": False}]
+        },
+    )
+
+    display_name: Name | None = None
+    roles: list[Role] | None = Field(default=None, min_length=1, max_length=6)
+    team_id: uuid.UUID | None = None
+    is_active: Flag | None = Field(default=None, description="False signs the account out everywhere")
+    phone: Phone | None = None
+    job_title: Annotated[str, StringConstraints(max_length=120)] | None = None
+
+
+class TeamRead(BaseModel):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e81",
+                    "name": "Leaving Care Team (demo)",
+                    "duty_phone": "0115 496 0100",
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID
+    name: str
+    duty_phone: str | None
+
+
+class TeamCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"name": "21 Plus Team", "duty_phone": "0115 496 0199"}]}
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    duty_phone: Phone | None = None
+
+
+class PartnerOrganisationRead(PartnerRef):
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e90",
+                    "name": "Ashfield District Council",
+                    "kind": "district_council",
+                    "district_gss_code": "E07000170",
+                }
+            ]
+        },
+    )
+
+
+class PartnerOrganisationCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Ashfield District Council",
+                    "kind": "district_council",
+                    "district_gss_code": "E07000170",
+                }
+            ]
+        },
+    )
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+    kind: PartnerKind
+    district_gss_code: Annotated[str, StringConstraints(pattern=r"^E\d{8}$")] | None = Field(
+        default=None, description="Required for a district council: the district it collects council tax in"
+    )

@@ -1,0 +1,214 @@
+"""Sign-in, token refresh and revocation, and turning a bearer token into a Principal."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.enums import AuditAction, AuditOutcome
+from app.audit.service import ANONYMOUS, Actor, record, record_even_if_rolled_back
+from app.auth import throttle
+from app.auth.errors import InvalidGrant, InvalidToken
+from app.auth.jwks import JwksCache, verify_external_token
+from app.auth.models import AuthSession, RefreshToken, UserAccount
+from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.principal import Principal
+from app.auth.repository import AuthRepository, principal_for
+from app.auth.tokens import (
+    decode_access_token,
+    issue_access_token,
+    new_refresh_token,
+    refresh_digest,
+    unverified_issuer,
+)
+from app.core.settings import Settings
+from app.db.session import after_rollback
+
+# Only demo mode accepts it (README: demo accounts).
+DEMO_PASSWORD = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def _may_sign_in(user: UserAccount, settings: Settings) -> bool:
+    return user.is_active and (settings.demo or not user.is_demo)
+
+
+async def sign_in_with_password(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    address: str | None,
+    now: datetime,
+) -> TokenPair:
+    keys = [throttle.account_key(username), throttle.address_key(address)]
+    await throttle.check(session, settings, keys, now)
+    repo = AuthRepository(session)
+    user = await repo.user_by_email(username)
+    # The hash is checked even for an unknown account, so timing does not tell them apart.
+    password_ok = verify_password(user.password_hash if user else None, password)
+    demo_password_refused = password == DEMO_PASSWORD and not settings.demo
+    if user is None or not password_ok or demo_password_refused or not _may_sign_in(user, settings):
+
+        async def count_failure(fresh: AsyncSession) -> None:
+            await throttle.record_failure(fresh, settings, keys, now)
+
+        after_rollback(session, count_failure)
+        record_even_if_rolled_back(
+            session,
+            Actor(id=user.id, kind=user.kind.value, role=None, organisation=None) if user else ANONYMOUS,
+            AuditAction.SIGN_IN_FAILED,
+            "user_account",
+            resource_id=user.id if user else None,
+            local_authority_id=user.local_authority_id if user else None,
+            outcome=AuditOutcome.DENIED,
+        )
+        raise InvalidGrant()
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    await throttle.clear_account(session, username)
+    pair = await _start_session(session, settings, user, now)
+    principal = principal_for(user, None)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.SIGN_IN,
+        "user_account",
+        resource_id=user.id,
+        local_authority_id=user.local_authority_id,
+    )
+    return pair
+
+
+async def _start_session(
+    session: AsyncSession, settings: Settings, user: UserAccount, now: datetime
+) -> TokenPair:
+    auth_session = AuthSession(user_id=user.id, expires_at=now + timedelta(days=settings.refresh_token_days))
+    session.add(auth_session)
+    await session.flush()
+    return await _issue(session, settings, user.id, auth_session, now)
+
+
+async def _issue(
+    session: AsyncSession, settings: Settings, user_id: uuid.UUID, auth_session: AuthSession, now: datetime
+) -> TokenPair:
+    refresh, digest = new_refresh_token()
+    session.add(
+        RefreshToken(session_id=auth_session.id, token_digest=digest, expires_at=auth_session.expires_at)
+    )
+    access = issue_access_token(settings, user_id, auth_session.id, now)
+    return TokenPair(
+        access_token=access, refresh_token=refresh, expires_in=settings.access_token_minutes * 60
+    )
+
+
+async def refresh_tokens(
+    session: AsyncSession, settings: Settings, *, refresh_token: str, now: datetime
+) -> TokenPair:
+    """Rotate: the token is spent and a new one issued in the same family. A spent token coming back
+    means it was stolen or leaked, so the whole family is revoked (RFC 9700 section 4.14.2)."""
+    repo = AuthRepository(session)
+    found = await repo.refresh_token(refresh_digest(refresh_token))
+    refused = InvalidGrant("The refresh token is not valid: sign in again.")
+    if found is None:
+        raise refused
+    token, auth_session = found
+    if auth_session.revoked_at is not None or token.expires_at <= now or auth_session.expires_at <= now:
+        raise refused
+    if token.used_at is not None or not await repo.mark_used(token.id, now):
+        _revoke_family_after_reuse(session, auth_session, now)
+        raise refused
+    user = await repo.user(auth_session.user_id)
+    if user is None or not _may_sign_in(user, settings):
+        raise refused
+    pair = await _issue(session, settings, user.id, auth_session, now)
+    await record(
+        session,
+        principal_for(user, auth_session.id).as_actor(),
+        AuditAction.TOKEN_REFRESHED,
+        "auth_session",
+        resource_id=auth_session.id,
+        local_authority_id=user.local_authority_id,
+    )
+    return pair
+
+
+def _revoke_family_after_reuse(session: AsyncSession, auth_session: AuthSession, now: datetime) -> None:
+    session_id, user_id = auth_session.id, auth_session.user_id
+
+    async def revoke(fresh: AsyncSession) -> None:
+        await AuthRepository(fresh).revoke_session(session_id, now, "refresh_token_reuse")
+
+    after_rollback(session, revoke)
+    record_even_if_rolled_back(
+        session,
+        Actor(id=user_id, kind="unknown", role=None, organisation=None),
+        AuditAction.TOKEN_REUSE_DETECTED,
+        "auth_session",
+        resource_id=session_id,
+        outcome=AuditOutcome.DENIED,
+    )
+
+
+async def sign_out(session: AsyncSession, principal: Principal, now: datetime) -> None:
+    if principal.session_id is not None:
+        await AuthRepository(session).revoke_session(principal.session_id, now, "signed_out")
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.SIGN_OUT,
+        "auth_session",
+        resource_id=principal.session_id,
+        local_authority_id=principal.local_authority_id,
+    )
+
+
+async def authenticate(
+    session: AsyncSession, settings: Settings, jwks: JwksCache, token: str, now: datetime
+) -> Principal:
+    """The principal behind a bearer token: ours (checked against its live session) or a council IdP's."""
+    issuer = unverified_issuer(token)
+    if issuer is None:
+        raise InvalidToken("The token cannot be read.")
+    if issuer == settings.token_issuer:
+        return await _authenticate_own(session, settings, token, now)
+    external = next((i for i in settings.external_issuers if i.issuer == issuer), None)
+    if external is None:
+        raise InvalidToken("Tokens from this issuer are not accepted.")
+    claims = await verify_external_token(jwks, external, token)
+    value = claims.get(external.user_claim)
+    user = await AuthRepository(session).user_by_email(value) if isinstance(value, str) else None
+    if user is None or not _may_sign_in(user, settings):
+        raise InvalidToken("No active account here matches this token.")
+    if external.local_authority is not None and (
+        user.local_authority is None or user.local_authority.gss_code != external.local_authority
+    ):
+        raise InvalidToken("This identity provider cannot sign in accounts of another council.")
+    return principal_for(user, None, issuer=external.issuer)
+
+
+async def _authenticate_own(
+    session: AsyncSession, settings: Settings, token: str, now: datetime
+) -> Principal:
+    try:
+        claims = decode_access_token(settings, token)
+        user_id, session_id = uuid.UUID(claims["sub"]), uuid.UUID(claims["sid"])
+    except jwt.ExpiredSignatureError as exc:
+        raise InvalidToken("The token has expired: refresh it or sign in again.") from exc
+    except (jwt.InvalidTokenError, ValueError) as exc:
+        raise InvalidToken("The token is not valid for this service.") from exc
+    user = await AuthRepository(session).user_with_live_session(user_id, session_id, now)
+    if user is None or not _may_sign_in(user, settings):
+        raise InvalidToken("The token has been revoked: sign in again.")
+    return principal_for(user, session_id)

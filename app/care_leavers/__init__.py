@@ -1,0 +1,1 @@
+"""The care-leaver record: identity, where they live, their personal adviser, and consents to share."""

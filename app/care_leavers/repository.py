@@ -1,0 +1,217 @@
+"""All SQL about care leavers. Every query that returns people is scoped to what the caller may see."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.auth.enums import ConsentRecipient, Role
+from app.auth.models import UserAccount
+from app.auth.policy import PersonScope
+from app.auth.principal import Principal
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.db.pagination import SortKey, Window, keyset_page
+
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
+
+BY_NAME = SortKey("family_name", (CareLeaver.family_name, CareLeaver.given_name, CareLeaver.id))
+
+_current = aliased(AdviserAllocation, name="current_allocation")
+_adviser = aliased(UserAccount, name="current_adviser")
+
+
+def _current_on(today: date) -> ColumnElement[bool]:
+    return and_(
+        _current.care_leaver_id == CareLeaver.id,
+        _current.started_on <= today,
+        or_(_current.ended_on.is_(None), _current.ended_on > today),
+    )
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """The SQL form of `app.auth.policy.person_access(...) >= READ`; a test checks they agree."""
+    if principal.local_authority_id is None:
+        return false()
+    by_role: list[ColumnElement[bool]] = []
+    if principal.has(Role.LA_ADMIN):
+        by_role.append(true())
+    if principal.has(Role.TEAM_MANAGER):
+        by_role.append(
+            or_(
+                _current.id.is_(None),
+                and_(_adviser.team_id.is_not(None), _adviser.team_id == principal.team_id),
+            )
+        )
+    if principal.has(Role.PERSONAL_ADVISER):
+        by_role.append(
+            or_(
+                _current.adviser_id == principal.user_id,
+                and_(_adviser.team_id.is_not(None), _adviser.team_id == principal.team_id),
+            )
+        )
+    if principal.has(Role.CARE_LEAVER) and principal.care_leaver_id is not None:
+        by_role.append(CareLeaver.id == principal.care_leaver_id)
+    if not by_role:
+        return false()
+    return and_(CareLeaver.local_authority_id == principal.local_authority_id, or_(*by_role))
+
+
+@dataclass(frozen=True, slots=True)
+class CareLeaverFilters:
+    q: str | None = None
+    district: str | None = None
+    adviser_id: uuid.UUID | None = None
+    unallocated: bool | None = None
+
+
+class CareLeaverRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _with_adviser(self, stmt: SelectT, today: date) -> SelectT:
+        return stmt.outerjoin(_current, _current_on(today)).outerjoin(
+            _adviser, _adviser.id == _current.adviser_id
+        )
+
+    async def page_visible(
+        self, principal: Principal, filters: CareLeaverFilters, today: date, *, limit: int, cursor: str | None
+    ) -> Window[CareLeaver]:
+        stmt = self._with_adviser(select(CareLeaver), today).where(visible_to(principal))
+        if filters.q:
+            pattern = f"%{filters.q.strip().lower()}%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(CareLeaver.given_name + " " + CareLeaver.family_name).like(pattern),
+                    func.lower(func.coalesce(CareLeaver.preferred_name, "")).like(pattern),
+                    func.lower(CareLeaver.case_reference) == filters.q.strip().lower(),
+                )
+            )
+        if filters.district:
+            stmt = stmt.where(CareLeaver.district_gss_code == filters.district)
+        if filters.adviser_id:
+            stmt = stmt.where(_current.adviser_id == filters.adviser_id)
+        if filters.unallocated is not None:
+            stmt = stmt.where(_current.id.is_(None) if filters.unallocated else _current.id.is_not(None))
+        return await keyset_page(self.session, stmt, BY_NAME, limit=limit, cursor=cursor)
+
+    async def get(self, care_leaver_id: uuid.UUID) -> CareLeaver | None:
+        return await self.session.get(CareLeaver, care_leaver_id)
+
+    async def scope(self, care_leaver_id: uuid.UUID, today: date) -> tuple[CareLeaver, PersonScope] | None:
+        """The person and the facts the access policy needs, in two queries."""
+        stmt = self._with_adviser(select(CareLeaver, _current.adviser_id, _adviser.team_id), today).where(
+            CareLeaver.id == care_leaver_id
+        )
+        row = (await self.session.execute(stmt)).one_or_none()
+        if row is None:
+            return None
+        person, adviser_id, team_id = row
+        consents = await self.active_consents(care_leaver_id)
+        scope = PersonScope(
+            care_leaver_id=person.id,
+            local_authority_id=person.local_authority_id,
+            adviser_id=adviser_id,
+            adviser_team_id=team_id,
+            district_gss=person.district_gss_code,
+            consents=frozenset(c.recipient for c in consents),
+        )
+        return person, scope
+
+    async def active_consents(self, care_leaver_id: uuid.UUID) -> list[Consent]:
+        stmt = select(Consent).where(Consent.care_leaver_id == care_leaver_id, Consent.withdrawn_at.is_(None))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def consents(self, care_leaver_id: uuid.UUID) -> list[Consent]:
+        stmt = select(Consent).where(Consent.care_leaver_id == care_leaver_id).order_by(Consent.given_at)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def active_consent(self, care_leaver_id: uuid.UUID, recipient: ConsentRecipient) -> Consent | None:
+        stmt = select(Consent).where(
+            Consent.care_leaver_id == care_leaver_id,
+            Consent.recipient == recipient,
+            Consent.withdrawn_at.is_(None),
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def consents_given_at(
+        self, care_leaver_ids: list[uuid.UUID], recipient: ConsentRecipient
+    ) -> dict[uuid.UUID, datetime]:
+        """When each person's active consent to `recipient` was given, for a page of people in one query."""
+        if not care_leaver_ids:
+            return {}
+        stmt = select(Consent.care_leaver_id, Consent.given_at).where(
+            Consent.care_leaver_id.in_(care_leaver_ids),
+            Consent.recipient == recipient,
+            Consent.withdrawn_at.is_(None),
+        )
+        return dict((await self.session.execute(stmt)).all())
+
+    async def allocations(self, care_leaver_id: uuid.UUID) -> list[AdviserAllocation]:
+        stmt = (
+            select(AdviserAllocation)
+            .where(AdviserAllocation.care_leaver_id == care_leaver_id)
+            .order_by(AdviserAllocation.started_on, AdviserAllocation.created_at)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def open_allocation(self, care_leaver_id: uuid.UUID) -> AdviserAllocation | None:
+        stmt = select(AdviserAllocation).where(
+            AdviserAllocation.care_leaver_id == care_leaver_id, AdviserAllocation.ended_on.is_(None)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def advisers(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, UserAccount]:
+        if not ids:
+            return {}
+        stmt = select(UserAccount).where(UserAccount.id.in_(ids))
+        return {u.id: u for u in (await self.session.execute(stmt)).scalars()}
+
+    async def current_advisers(
+        self, care_leaver_ids: list[uuid.UUID], today: date
+    ) -> dict[uuid.UUID, uuid.UUID]:
+        """Current adviser per person, for a page of people in one query."""
+        if not care_leaver_ids:
+            return {}
+        stmt = select(AdviserAllocation.care_leaver_id, AdviserAllocation.adviser_id).where(
+            AdviserAllocation.care_leaver_id.in_(care_leaver_ids),
+            AdviserAllocation.started_on <= today,
+            or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > today),
+        )
+        return dict((await self.session.execute(stmt)).all())
+
+    async def in_district_with_consent(
+        self,
+        local_authority_id: uuid.UUID,
+        district: str | None,
+        born_after: date,
+        born_on_or_before: date,
+        *,
+        limit: int,
+        cursor: str | None,
+    ) -> Window[CareLeaver]:
+        """People a district council may see: living there, agreed to share, in the age range."""
+        stmt = (
+            select(CareLeaver)
+            .join(
+                Consent,
+                and_(
+                    Consent.care_leaver_id == CareLeaver.id,
+                    Consent.withdrawn_at.is_(None),
+                    Consent.recipient == ConsentRecipient.DISTRICT_COUNCIL,
+                ),
+            )
+            .where(
+                CareLeaver.local_authority_id == local_authority_id,
+                CareLeaver.date_of_birth > born_after,
+                CareLeaver.date_of_birth <= born_on_or_before,
+            )
+        )
+        if district is not None:
+            stmt = stmt.where(CareLeaver.district_gss_code == district)
+        return await keyset_page(self.session, stmt, BY_NAME, limit=limit, cursor=cursor)

@@ -1,0 +1,345 @@
+"""Use cases on the care-leaver record. Each checks access through the policy and records an audit event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.enums import AuditAction
+from app.audit.service import record
+from app.auth.enums import ConsentRecipient, Role, SubjectKind
+from app.auth.models import UserAccount
+from app.auth.passwords import hash_password
+from app.auth.policy import PersonScope, may_read, may_write
+from app.auth.principal import Principal
+from app.auth.repository import AuthRepository
+from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
+from app.care_leavers.schemas import (
+    AllocationCreate,
+    CareLeaverAccountCreate,
+    CareLeaverCreate,
+    CareLeaverUpdate,
+)
+from app.core.clock import uk_today, utc_now
+from app.core.errors import InvalidInput, field_error
+from app.db.pagination import Window
+
+RESOURCE = "care_leaver"
+
+
+async def load_for_read(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, today: date | None = None
+) -> tuple[CareLeaver, PersonScope]:
+    """The person, if the principal may read them; otherwise 404, the same as for an unknown id."""
+    found = await CareLeaverRepository(session).scope(care_leaver_id, today or uk_today())
+    if found is None or not may_read(principal, found[1]):
+        raise CareLeaverNotFound("No care leaver with that id is yours to see.")
+    return found
+
+
+async def load_for_write(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, today: date | None = None
+) -> tuple[CareLeaver, PersonScope]:
+    person, scope = await load_for_read(session, principal, care_leaver_id, today)
+    if not may_write(principal, scope):
+        # They can see the record exists, so 403 reveals nothing new.
+        raise ReadOnlyAccess(
+            "You can read this record but only their personal adviser, team manager or admin can change it."
+        )
+    return person, scope
+
+
+async def get_care_leaver(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> tuple[CareLeaver, PersonScope]:
+    person, scope = await load_for_read(session, principal, care_leaver_id)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        RESOURCE,
+        resource_id=person.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return person, scope
+
+
+async def list_care_leavers(
+    session: AsyncSession, principal: Principal, filters: CareLeaverFilters, *, limit: int, cursor: str | None
+) -> tuple[Window[CareLeaver], dict[uuid.UUID, uuid.UUID]]:
+    repo = CareLeaverRepository(session)
+    today = uk_today()
+    window = await repo.page_visible(principal, filters, today, limit=limit, cursor=cursor)
+    advisers = await repo.current_advisers([p.id for p in window.items], today)
+    # One event for the request, linked to each person shown (so each one's access log has it).
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.LIST,
+        RESOURCE,
+        subjects=[p.id for p in window.items],
+        local_authority_id=principal.local_authority_id,
+        details={"count": len(window.items)},
+    )
+    return window, advisers
+
+
+async def create_care_leaver(
+    session: AsyncSession, principal: Principal, body: CareLeaverCreate
+) -> CareLeaver:
+    assert principal.local_authority_id is not None  # only council staff reach here
+    person = CareLeaver(local_authority_id=principal.local_authority_id, **body.model_dump())
+    session.add(person)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise CaseReferenceTaken(
+            f"Another record in this council has case reference {body.case_reference}."
+        ) from exc
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        RESOURCE,
+        resource_id=person.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return person
+
+
+async def update_care_leaver(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareLeaverUpdate
+) -> CareLeaver:
+    person, _ = await load_for_write(session, principal, care_leaver_id)
+    changes = body.model_dump(exclude_unset=True)
+    for name, value in changes.items():
+        if value is None and name != "preferred_name":
+            raise InvalidInput(f"{name} cannot be removed.", errors=[field_error(name, "cannot be null")])
+        setattr(person, name, value)
+    await session.flush()
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.UPDATE,
+        RESOURCE,
+        resource_id=person.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+        details={"fields": sorted(changes)},
+    )
+    return person
+
+
+async def current_adviser(session: AsyncSession, scope: PersonScope) -> UserAccount | None:
+    if scope.adviser_id is None:
+        return None
+    return (await CareLeaverRepository(session).advisers({scope.adviser_id})).get(scope.adviser_id)
+
+
+async def allocate_adviser(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: AllocationCreate
+) -> AdviserAllocation:
+    """A new allocation ends the open one: allocation history is never overwritten.
+
+    A team manager allocates advisers of their own team, to young people of their team or to
+    those nobody is allocated to; an la_admin allocates anyone in the council.
+    """
+    person, scope = await load_for_read(session, principal, care_leaver_id)
+    manager_may = principal.has(Role.TEAM_MANAGER) and (
+        scope.adviser_id is None or may_write(principal, scope)
+    )
+    if not (principal.has(Role.LA_ADMIN) or manager_may):
+        raise ReadOnlyAccess("Only their team manager or an admin allocates a personal adviser.")
+    repo = CareLeaverRepository(session)
+    adviser = (await repo.advisers({body.adviser_id})).get(body.adviser_id)
+    if not _can_be_allocated(principal, adviser, person.local_authority_id):
+        raise InvalidInput(
+            "Choose an active personal adviser of this council (and of your team, as a manager).",
+            errors=[field_error("adviser_id", "not a personal adviser you can allocate")],
+        )
+    assert adviser is not None
+    started_on = body.started_on or uk_today()
+    current = await repo.open_allocation(person.id)
+    if current is not None:
+        if started_on <= current.started_on:
+            raise InvalidInput(
+                "A new allocation must start after the current one started.",
+                errors=[field_error("started_on", f"must be after {current.started_on.isoformat()}")],
+            )
+        current.ended_on = started_on
+        await session.flush()
+    allocation = AdviserAllocation(
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        adviser_id=adviser.id,
+        started_on=started_on,
+        created_by=principal.user_id,
+    )
+    session.add(allocation)
+    await session.flush()
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        "adviser_allocation",
+        resource_id=allocation.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return allocation
+
+
+def _can_be_allocated(
+    principal: Principal, adviser: UserAccount | None, local_authority_id: uuid.UUID
+) -> bool:
+    if adviser is None or not adviser.is_active or Role.PERSONAL_ADVISER.value not in adviser.roles:
+        return False
+    if adviser.local_authority_id != local_authority_id:
+        return False
+    return principal.has(Role.LA_ADMIN) or adviser.team_id == principal.team_id
+
+
+async def list_allocations(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> list[AdviserAllocation]:
+    person, _ = await load_for_read(session, principal, care_leaver_id)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        "adviser_allocation",
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return await CareLeaverRepository(session).allocations(person.id)
+
+
+async def list_consents(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> list[Consent]:
+    person, _ = await load_for_read(session, principal, care_leaver_id)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        "consent",
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return await CareLeaverRepository(session).consents(person.id)
+
+
+async def give_consent(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, recipient: ConsentRecipient
+) -> Consent:
+    """The young person themself, or staff who may change the record, records an agreement to share."""
+    person = await _load_for_consent(session, principal, care_leaver_id)
+    repo = CareLeaverRepository(session)
+    existing = await repo.active_consent(person.id, recipient)
+    if existing is not None:
+        return existing  # giving consent twice is the same as once
+    consent = Consent(
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        recipient=recipient,
+        given_at=utc_now(),
+        recorded_by=principal.user_id,
+    )
+    session.add(consent)
+    await session.flush()
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        "consent",
+        resource_id=consent.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+        details={"recipient": recipient.value},
+    )
+    return consent
+
+
+async def withdraw_consent(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, recipient: ConsentRecipient
+) -> None:
+    """Takes effect at once: the partner's next request no longer finds the person."""
+    person = await _load_for_consent(session, principal, care_leaver_id)
+    consent = await CareLeaverRepository(session).active_consent(person.id, recipient)
+    if consent is None:
+        return  # already withdrawn: withdrawing is idempotent
+    consent.withdrawn_at = utc_now()
+    await session.flush()
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.UPDATE,
+        "consent",
+        resource_id=consent.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+        details={"recipient": recipient.value, "withdrawn": True},
+    )
+
+
+async def _load_for_consent(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> CareLeaver:
+    if principal.care_leaver_id == care_leaver_id and principal.has(Role.CARE_LEAVER):
+        person, _ = await load_for_read(session, principal, care_leaver_id)
+        return person
+    person, _ = await load_for_write(session, principal, care_leaver_id)
+    return person
+
+
+async def create_account(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareLeaverAccountCreate
+) -> UserAccount:
+    person, _ = await load_for_write(session, principal, care_leaver_id)
+    existing = await session.execute(select(UserAccount.id).where(UserAccount.care_leaver_id == person.id))
+    if existing.first() is not None:
+        raise AccountExists("This young person already has an app account.")
+    user = UserAccount(
+        email=body.email,
+        display_name=f"{person.preferred_name or person.given_name} {person.family_name}",
+        kind=SubjectKind.CARE_LEAVER,
+        roles=[Role.CARE_LEAVER.value],
+        password_hash=hash_password(body.password),
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+    )
+    session.add(user)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        raise AccountExists(f"An account already uses {body.email}.") from exc
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        "user_account",
+        resource_id=user.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return user
+
+
+async def advisers_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, UserAccount]:
+    return await CareLeaverRepository(session).advisers(ids)
+
+
+async def reload_user(session: AsyncSession, user_id: uuid.UUID) -> UserAccount:
+    user = await AuthRepository(session).user(user_id)
+    assert user is not None
+    return user

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.api.deps import SessionDep
+from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.problems import problem_responses
+from app.auth.deps import allow
+from app.auth.enums import Role
+from app.auth.principal import Principal
+from app.care_leavers.models import CareLeaver
+from app.core.clock import uk_today
+from app.core.schemas import IsoDate
+from app.partners import service
+from app.partners.schemas import CouncilTaxExemption
+
+router = APIRouter(prefix="/v1/council-tax-exemptions", tags=["Partners"])
+
+DistrictOrAdmin = Annotated[Principal, Depends(allow(Role.PARTNER, Role.LA_ADMIN))]
+OnQuery = Annotated[IsoDate | None, Query(description="As on this date (default today)")]
+
+
+def _item(person: CareLeaver, given_at: datetime) -> CouncilTaxExemption:
+    return CouncilTaxExemption(
+        care_leaver_id=person.id,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        date_of_birth=person.date_of_birth,
+        district_gss_code=person.district_gss_code or "",
+        exempt_until=service.exempt_until(person.date_of_birth),
+        consent_given_at=given_at,
+    )
+
+
+@router.get("", summary="Care leavers to exempt from council tax", responses=problem_responses(401, 403))
+async def list_council_tax_exemptions(
+    request: Request,
+    response: Response,
+    principal: DistrictOrAdmin,
+    session: SessionDep,
+    on: OnQuery = None,
+    district: Annotated[str | None, Query(pattern=r"^E\d{8}$", description="Admins: one district")] = None,
+    limit: LimitQuery = 25,
+    cursor: CursorQuery = None,
+) -> Page[CouncilTaxExemption]:
+    """For a district council: care leavers aged 18 to 24 living in its district who agreed to share this
+    with it. Withdrawn consent removes someone at once. An admin sees the list for any district."""
+    window, given = await service.list_exemptions(
+        session, principal, on or uk_today(), district, limit=limit, cursor=cursor
+    )
+    return page_of(request, response, window.map(lambda p: _item(p, given[p.id])), limit)
+
+
+@router.get(
+    "/{care_leaver_id}", summary="One care leaver's exemption", responses=problem_responses(401, 403, 404)
+)
+async def get_council_tax_exemption(
+    care_leaver_id: uuid.UUID, principal: DistrictOrAdmin, session: SessionDep, on: OnQuery = None
+) -> CouncilTaxExemption:
+    """404 unless the young person lives in your district, is 18 to 24, and agreed to share with you."""
+    person, given = await service.get_exemption(session, principal, care_leaver_id, on or uk_today())
+    return _item(person, given)

@@ -1,0 +1,241 @@
+"""Every operation x every role: who is allowed, who is refused, and how.
+
+Refusals: 401 without a token; 403 when the role may never call the operation; 404 when the role
+may call it but the object is outside the caller's council, team, caseload or partner scope (so
+ids cannot be probed). A new operation without an entry here fails `test_every_operation_has_an_entry`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.core.clock import uk_today
+from tests.support.factories import PASSWORD
+from tests.support.world import ACTORS, World
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF_CITY = {"pa_a1", "pa_a2", "pa_b1", "manager_a", "admin_city"}
+STAFF_COUNTY = {"pa_n1", "manager_n", "admin_county"}
+STAFF = STAFF_CITY | STAFF_COUNTY
+LEAVERS = {"leaver_a1", "leaver_a2"}
+PARTNERS = {"partner_ash", "partner_rush"}
+ADMINS = {"admin_city", "admin_county"}
+MANAGERS = {"manager_a", "manager_n"}
+
+
+def only(allowed: dict[str, int] | set[str], ok: int = 200, refused: int = 403) -> dict[str, int]:
+    """Expected status per actor: `allowed` get `ok` (or their own status), others `refused`, anonymous 401."""
+    table = dict.fromkeys(ACTORS, refused)
+    table["anonymous"] = 401
+    if isinstance(allowed, dict):
+        table.update(allowed)
+    else:
+        table.update(dict.fromkeys(allowed, ok))
+    return table
+
+
+def public(ok: int = 200) -> dict[str, int]:
+    return dict.fromkeys(ACTORS, ok)
+
+
+@dataclass
+class Entry:
+    expect: dict[str, int]
+    path: Callable[[World], str]
+    body: Callable[[World, str], dict[str, Any]] | None = None
+    form: Callable[[World, str], dict[str, str]] | None = None
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def person_read(person: str, readers: dict[str, int]) -> dict[str, int]:
+    """A person-level read: staff roles reach it (200) or not (404); others may never call it (403)."""
+    base = dict.fromkeys(STAFF, 404)
+    base.update(readers)
+    return only(base)
+
+
+P_A1_READERS = {"pa_a1": 200, "pa_a2": 200, "manager_a": 200, "admin_city": 200}
+P_A1_WRITERS = {"pa_a1": 200, "pa_a2": 403, "manager_a": 200, "admin_city": 200}
+
+
+def _staff_404(overrides: dict[str, int]) -> dict[str, int]:
+    return {**dict.fromkeys(STAFF, 404), **overrides}
+
+
+ENTRIES: dict[str, Entry] = {
+    "GET /health/live": Entry(public(), lambda w: "/health/live"),
+    "GET /health/ready": Entry(public(), lambda w: "/health/ready"),
+    "GET /v1/local-authorities": Entry(public(), lambda w: "/v1/local-authorities"),
+    "GET /v1/local-authorities/{gss_code}": Entry(public(), lambda w: "/v1/local-authorities/E10000024"),
+    "POST /v1/auth/token": Entry(
+        public(),
+        lambda w: "/v1/auth/token",
+        form=lambda w, a: {
+            "grant_type": "password",
+            "username": w.users["pa_a1"].email,
+            "password": PASSWORD,
+        },
+    ),
+    "POST /v1/auth/logout": Entry(only(set(ACTORS) - {"anonymous"}, ok=204), lambda w: "/v1/auth/logout"),
+    "GET /v1/me": Entry(only(set(ACTORS) - {"anonymous"}), lambda w: "/v1/me"),
+    "GET /v1/me/access-log": Entry(only(LEAVERS), lambda w: "/v1/me/access-log"),
+    "GET /v1/care-leavers": Entry(only(STAFF), lambda w: "/v1/care-leavers"),
+    "POST /v1/care-leavers": Entry(
+        only(ADMINS | MANAGERS, ok=201),
+        lambda w: "/v1/care-leavers",
+        body=lambda w, a: {
+            "case_reference": f"NEW-{a}",
+            "given_name": "New",
+            "family_name": "Person",
+            "date_of_birth": "2006-01-01",
+        },
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}",
+    ),
+    "PATCH /v1/care-leavers/{care_leaver_id}": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}",
+        body=lambda w, a: {"preferred_name": "Changed"},
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/adviser-allocations": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/adviser-allocations",
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/adviser-allocations": Entry(
+        only({"manager_a": 201, "admin_city": 201, "manager_n": 404, "admin_county": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/adviser-allocations",
+        body=lambda w, a: {
+            "adviser_id": str(w.users["pa_a2"].id),
+            "started_on": (uk_today() + timedelta(days=1)).isoformat(),
+        },
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/consents": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/consents",
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/consents": Entry(
+        only(
+            {
+                **_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201}),
+                "leaver_a1": 201,
+                "leaver_a2": 404,
+            }
+        ),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/consents",
+        body=lambda w, a: {"recipient": "university"},
+    ),
+    "DELETE /v1/care-leavers/{care_leaver_id}/consents/{recipient}": Entry(
+        only(
+            {
+                **_staff_404({"pa_a1": 204, "pa_a2": 403, "manager_a": 204, "admin_city": 204}),
+                "leaver_a1": 204,
+                "leaver_a2": 404,
+            }
+        ),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/consents/district_council",
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/account": Entry(
+        only(_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a3')}/account",
+        body=lambda w, a: {"email": f"p_a3.{a}@test.example", "password": "a long enough passphrase"},
+    ),
+    "GET /v1/council-tax-exemptions": Entry(only(PARTNERS | ADMINS), lambda w: "/v1/council-tax-exemptions"),
+    "GET /v1/council-tax-exemptions/{care_leaver_id}": Entry(
+        only({"partner_ash": 200, "partner_rush": 404, "admin_county": 200, "admin_city": 404}),
+        lambda w: f"/v1/council-tax-exemptions/{w.id('q_ash')}",
+    ),
+    "GET /v1/users": Entry(only(ADMINS | {"system_admin"}), lambda w: "/v1/users"),
+    "POST /v1/users": Entry(
+        only({"admin_city": 201, "admin_county": 201, "system_admin": 422}),
+        lambda w: "/v1/users",
+        body=lambda w, a: {
+            "email": f"new.{a}@test.example",
+            "display_name": "New",
+            "kind": "staff",
+            "roles": ["personal_adviser"],
+        },
+    ),
+    "GET /v1/users/{user_id}": Entry(
+        only({"admin_city": 200, "admin_county": 404, "system_admin": 404}),
+        lambda w: f"/v1/users/{w.users['pa_a1'].id}",
+    ),
+    "PATCH /v1/users/{user_id}": Entry(
+        only({"admin_city": 200, "admin_county": 404, "system_admin": 404}),
+        lambda w: f"/v1/users/{w.users['pa_a1'].id}",
+        body=lambda w, a: {"job_title": "Senior personal adviser"},
+    ),
+    "GET /v1/teams": Entry(only(STAFF), lambda w: "/v1/teams"),
+    "POST /v1/teams": Entry(
+        only(ADMINS, ok=201), lambda w: "/v1/teams", body=lambda w, a: {"name": f"Team {a}"}
+    ),
+    "GET /v1/partner-organisations": Entry(only(ADMINS), lambda w: "/v1/partner-organisations"),
+    "POST /v1/partner-organisations": Entry(
+        only(ADMINS, ok=201),
+        lambda w: "/v1/partner-organisations",
+        body=lambda w, a: {"name": f"University {a}", "kind": "university"},
+    ),
+    "GET /v1/audit-events": Entry(only(ADMINS), lambda w: "/v1/audit-events"),
+}
+
+
+def _operations() -> list[str]:
+    spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
+    return sorted(
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    )
+
+
+def test_every_operation_has_an_entry() -> None:
+    missing = sorted(set(_operations()) - set(ENTRIES))
+    assert not missing, f"add these operations to the access matrix: {missing}"
+    stale = sorted(set(ENTRIES) - set(_operations()))
+    assert not stale, f"these matrix entries match no operation: {stale}"
+
+
+def test_every_entry_covers_every_actor() -> None:
+    for name, entry in ENTRIES.items():
+        assert set(entry.expect) == set(ACTORS), name
+
+
+@pytest.mark.parametrize("operation", sorted(ENTRIES))
+async def test_access(
+    operation: str, world: World, client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    entry = ENTRIES[operation]
+    method = operation.split(" ", 1)[0]
+    mismatches = []
+    for actor in ACTORS:
+        # Each actor acts on the same world: whatever the last one changed is rolled back.
+        savepoint = await connection.begin_nested()
+        try:
+            response = await client.request(
+                method,
+                entry.path(world),
+                headers=world.headers(actor),
+                json=entry.body(world, actor) if entry.body else None,
+                data=entry.form(world, actor) if entry.form else None,
+                params=entry.query,
+            )
+        finally:
+            await savepoint.rollback()
+        if response.status_code != entry.expect[actor]:
+            mismatches.append(
+                f"{actor}: expected {entry.expect[actor]}, got {response.status_code} {response.text[:200]}"
+            )
+        if response.status_code >= 400:
+            assert response.headers["content-type"] == "application/problem+json", f"{actor}: {response.text}"
+    assert not mismatches, f"{operation}\n" + "\n".join(mismatches)

@@ -1,0 +1,142 @@
+"""Small factories for arranging data directly in the test transaction (flush, never commit)."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date, timedelta
+from functools import lru_cache
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.enums import ConsentRecipient, PartnerKind, Role, SubjectKind
+from app.auth.models import AuthSession, PartnerOrganisation, Team, UserAccount
+from app.auth.passwords import hash_password
+from app.auth.tokens import issue_access_token
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.core.clock import uk_today, utc_now
+from app.core.settings import Settings
+from app.local_authorities.models import LocalAuthority
+
+CITY, COUNTY = "E06000018", "E10000024"
+ASHFIELD, RUSHCLIFFE = "E07000170", "E07000176"
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@lru_cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)  # Argon2 is slow on purpose: hash once per run
+
+
+async def council(session: AsyncSession, gss: str) -> LocalAuthority:
+    return (await session.execute(select(LocalAuthority).where(LocalAuthority.gss_code == gss))).scalar_one()
+
+
+async def team(session: AsyncSession, gss: str, name: str | None = None) -> Team:
+    la = await council(session, gss)
+    row = Team(local_authority_id=la.id, name=name or f"Team {next(_counter)}", duty_phone="0115 496 0999")
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def partner_organisation(
+    session: AsyncSession, gss: str, district: str, name: str | None = None
+) -> PartnerOrganisation:
+    la = await council(session, gss)
+    row = PartnerOrganisation(
+        local_authority_id=la.id,
+        name=name or f"District {district} {next(_counter)}",
+        kind=PartnerKind.DISTRICT_COUNCIL,
+        district_gss_code=district,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def user(
+    session: AsyncSession,
+    *roles: Role,
+    gss: str | None = CITY,
+    team: Team | None = None,
+    partner: PartnerOrganisation | None = None,
+    care_leaver: CareLeaver | None = None,
+    email: str | None = None,
+    is_demo: bool = False,
+) -> UserAccount:
+    la = await council(session, gss) if gss else None
+    kind = SubjectKind.CARE_LEAVER if care_leaver else SubjectKind.PARTNER if partner else SubjectKind.STAFF
+    row = UserAccount(
+        email=email or f"user{next(_counter)}@test.example",
+        display_name=f"Test {roles[0].value} {next(_counter)}",
+        kind=kind,
+        roles=[r.value for r in roles],
+        password_hash=password_hash(),
+        local_authority_id=la.id if la else None,
+        team_id=team.id if team else None,
+        partner_organisation_id=partner.id if partner else None,
+        care_leaver_id=care_leaver.id if care_leaver else None,
+        is_demo=is_demo,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def care_leaver(
+    session: AsyncSession,
+    gss: str = CITY,
+    *,
+    adviser: UserAccount | None = None,
+    district: str | None = None,
+    age_years: int = 20,
+    date_of_birth: date | None = None,
+    consents: tuple[ConsentRecipient, ...] = (),
+    given_name: str = "Test",
+    family_name: str | None = None,
+) -> CareLeaver:
+    la = await council(session, gss)
+    number = next(_counter)
+    row = CareLeaver(
+        local_authority_id=la.id,
+        case_reference=f"CASE-{number:05d}",
+        given_name=given_name,
+        family_name=family_name or f"Person{number:05d}",
+        date_of_birth=date_of_birth or uk_today() - timedelta(days=365 * age_years + 30),
+        district_gss_code=district if district is not None else gss,
+    )
+    session.add(row)
+    await session.flush()
+    if adviser is not None:
+        session.add(
+            AdviserAllocation(
+                local_authority_id=la.id,
+                care_leaver_id=row.id,
+                adviser_id=adviser.id,
+                started_on=uk_today() - timedelta(days=100),
+            )
+        )
+    for recipient in consents:
+        session.add(Consent(local_authority_id=la.id, care_leaver_id=row.id, recipient=recipient))
+    await session.flush()
+    return row
+
+
+async def token_for(session: AsyncSession, settings: Settings, account: UserAccount) -> str:
+    """A real access token with a live session, without going through the (slow) password check."""
+    now = utc_now()
+    auth_session = AuthSession(user_id=account.id, expires_at=now + timedelta(days=1))
+    session.add(auth_session)
+    await session.flush()
+    return issue_access_token(settings, account.id, auth_session.id, now)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def new_id() -> uuid.UUID:
+    return uuid.uuid4()

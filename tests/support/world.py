@@ -1,0 +1,94 @@
+"""Two councils, their teams, caseloads and partners: the people and actors access tests reason about.
+
+City (Nottingham):  team A = manager_a, pa_a1, pa_a2; team B = pa_b1; admin_city.
+    p_a1 (pa_a1's caseload, has an app account: leaver_a1), p_a2 (pa_a2's, account leaver_a2),
+    p_a3 (pa_a1's, no account), p_b1 (pa_b1's), p_free (no adviser).
+County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
+    q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
+    q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe).
+system_admin: reference data only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.enums import ConsentRecipient, Role
+from app.auth.models import UserAccount
+from app.care_leavers.models import CareLeaver
+from app.core.settings import Settings
+from tests.support import factories as f
+
+ACTORS = [
+    "anonymous",
+    "leaver_a1",
+    "leaver_a2",
+    "pa_a1",
+    "pa_a2",
+    "pa_b1",
+    "manager_a",
+    "admin_city",
+    "pa_n1",
+    "manager_n",
+    "admin_county",
+    "partner_ash",
+    "partner_rush",
+    "system_admin",
+]
+
+
+@dataclass
+class World:
+    users: dict[str, UserAccount] = field(default_factory=dict)
+    people: dict[str, CareLeaver] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, actor: str) -> dict[str, str]:
+        return {} if actor == "anonymous" else f.bearer(self.tokens[actor])
+
+    def id(self, person: str) -> uuid.UUID:
+        return self.people[person].id
+
+
+async def build_world(session: AsyncSession, settings: Settings) -> World:
+    w = World()
+    team_a, team_b = await f.team(session, f.CITY, "Team A"), await f.team(session, f.CITY, "Team B")
+    team_n = await f.team(session, f.COUNTY, "Team N")
+    ash = await f.partner_organisation(session, f.COUNTY, f.ASHFIELD, "Ashfield DC")
+    rush = await f.partner_organisation(session, f.COUNTY, f.RUSHCLIFFE, "Rushcliffe BC")
+    u = w.users
+    u["pa_a1"] = await f.user(session, Role.PERSONAL_ADVISER, team=team_a)
+    u["pa_a2"] = await f.user(session, Role.PERSONAL_ADVISER, team=team_a)
+    u["pa_b1"] = await f.user(session, Role.PERSONAL_ADVISER, team=team_b)
+    u["manager_a"] = await f.user(session, Role.TEAM_MANAGER, team=team_a)
+    u["admin_city"] = await f.user(session, Role.LA_ADMIN)
+    u["pa_n1"] = await f.user(session, Role.PERSONAL_ADVISER, gss=f.COUNTY, team=team_n)
+    u["manager_n"] = await f.user(session, Role.TEAM_MANAGER, gss=f.COUNTY, team=team_n)
+    u["admin_county"] = await f.user(session, Role.LA_ADMIN, gss=f.COUNTY)
+    u["partner_ash"] = await f.user(session, Role.PARTNER, gss=f.COUNTY, partner=ash)
+    u["partner_rush"] = await f.user(session, Role.PARTNER, gss=f.COUNTY, partner=rush)
+    u["system_admin"] = await f.user(session, Role.SYSTEM_ADMIN, gss=None)
+    p = w.people
+    p["p_a1"] = await f.care_leaver(session, adviser=u["pa_a1"], family_name="Alpha")
+    p["p_a2"] = await f.care_leaver(session, adviser=u["pa_a2"], family_name="Bravo")
+    p["p_a3"] = await f.care_leaver(session, adviser=u["pa_a1"], family_name="Charlie")
+    p["p_b1"] = await f.care_leaver(session, adviser=u["pa_b1"], family_name="Delta")
+    p["p_free"] = await f.care_leaver(session, family_name="Echo")
+    district = (ConsentRecipient.DISTRICT_COUNCIL,)
+    p["q_ash"] = await f.care_leaver(
+        session, f.COUNTY, adviser=u["pa_n1"], district=f.ASHFIELD, consents=district, family_name="Foxtrot"
+    )
+    p["q_ash_private"] = await f.care_leaver(
+        session, f.COUNTY, adviser=u["pa_n1"], district=f.ASHFIELD, family_name="Golf"
+    )
+    p["q_rush"] = await f.care_leaver(
+        session, f.COUNTY, district=f.RUSHCLIFFE, consents=district, family_name="Hotel"
+    )
+    u["leaver_a1"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a1"])
+    u["leaver_a2"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a2"])
+    for name, account in u.items():
+        w.tokens[name] = await f.token_for(session, settings, account)
+    return w
