@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -112,3 +113,20 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 async def world(session: AsyncSession, settings: Settings) -> World:
     return await build_world(session, settings)
+
+
+@pytest.fixture
+def client_with(
+    settings: Settings, db: Database
+) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """A client for an app built with some settings changed, sharing the test's transaction."""
+
+    @asynccontextmanager
+    async def make(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+        app = create_app(settings.model_copy(update=overrides))
+        app.state.db = db
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+    return make
