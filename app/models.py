@@ -1,6 +1,7 @@
 """Every domain's models, imported so that `Base.metadata` describes the whole schema (for Alembic)."""
 
 from app.db.base import Base
+from app.entitlements import models as _entitlements  # noqa: F401
 from app.local_authorities import models as _local_authorities  # noqa: F401
 
 target_metadata = Base.metadata

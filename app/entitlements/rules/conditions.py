@@ -335,6 +335,15 @@ class NumberAtLeast(Leaf):
     def facts_used(self) -> tuple[str, ...]:
         return (self.spec.name,)
 
+    def changes(self, p: Person) -> list[str] | None:
+        if self.change:
+            return [self.change]
+        limit = self.limit.resolve(p)
+        # Only "at least" can be met by doing more; the fact's own words carry the limit.
+        if not self.at_least or limit is None or not self.spec.change:
+            return None
+        return [self.spec.change.format(self.limit.words(limit))]
+
     def sentence(self, p: Person, result: int) -> str:
         limit = self.limit.resolve(p)
         if limit is None:

@@ -135,6 +135,7 @@ _SPECS = (
     FactSpec(
         "weekly_work_hours", Kind.NUMBER, "how many hours a week you work",
         statement="You work {} hours a week", minimum=0, maximum=168, unit="hours_per_week",
+        change="if you work {} or more",
     ),
     _bool(
         "in_apprenticeship", "whether you are doing an apprenticeship",

@@ -1,0 +1,38 @@
+"""The words a council's offer is organised by (issue 4: categories, basis, providers)."""
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    MONEY = "money"
+    HOME = "home"
+    EDUCATION = "education"
+    WORK = "work"
+    HEALTH_AND_WELLBEING = "health_and_wellbeing"
+    TRAVEL_AND_LEISURE = "travel_and_leisure"
+    RELATIONSHIPS = "relationships"
+    SUPPORT = "support"
+
+
+class Basis(StrEnum):
+    """Why it is given: a duty in statute, statutory guidance, the council's choice, or a national scheme."""
+
+    STATUTORY = "statutory"
+    STATUTORY_GUIDANCE = "statutory_guidance"
+    DISCRETIONARY = "discretionary"
+    NATIONAL_SCHEME = "national_scheme"
+
+
+class ProviderKind(StrEnum):
+    COUNCIL = "council"
+    DISTRICT_COUNCIL = "district_council"
+    UNIVERSITY = "university"
+    SCHOOL_OR_COLLEGE = "school_or_college"
+    NHS = "nhs"
+    TRAINING_PROVIDER = "training_provider"
+    GOVERNMENT = "government"  # a national department, e.g. DWP for housing costs
+
+
+class OfferStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
