@@ -18,9 +18,10 @@ from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
+from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 
-ROUTERS = [health.router, local_authorities_router]
+ROUTERS = [health.router, local_authorities_router, entitlements_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -27,6 +27,15 @@ echoes it.
 
 TAGS: list[dict[str, str]] = [
     {"name": "Local authorities", "description": "Councils and their districts (public reference data)."},
+    {
+        "name": "Local Offer",
+        "description": "Each council's published offer: entitlements, rules, dated amounts and their "
+        "sources. Public; conditional GET with ETag and If-None-Match.",
+    },
+    {
+        "name": "Eligibility",
+        "description": "What a young person could get, on a date, with the reasons in plain English. Public.",
+    },
     {"name": "Operations", "description": "Liveness and readiness for load balancers and orchestrators."},
 ]
 

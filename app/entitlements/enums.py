@@ -36,3 +36,27 @@ class ProviderKind(StrEnum):
 class OfferStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
+
+
+class LegalStatusName(StrEnum):
+    """The statuses a caller may state (STATUTE.md section 1); the engine derives them otherwise."""
+
+    ELIGIBLE = "eligible"
+    RELEVANT = "relevant"
+    FORMER_RELEVANT = "former_relevant"
+    QUALIFYING = "qualifying"
+
+
+class ImmigrationStatus(StrEnum):
+    BRITISH_OR_IRISH = "british_or_irish"
+    SETTLED = "settled"
+    REFUGEE_OR_HUMANITARIAN_PROTECTION = "refugee_or_humanitarian_protection"
+    LEAVE_WITH_RECOURSE_TO_PUBLIC_FUNDS = "leave_with_recourse_to_public_funds"
+    LEAVE_NO_RECOURSE_TO_PUBLIC_FUNDS = "leave_no_recourse_to_public_funds"
+    AWAITING_HOME_OFFICE_DECISION = "awaiting_home_office_decision"
+
+
+class University(StrEnum):
+    NOTTINGHAM_TRENT_UNIVERSITY = "nottingham_trent_university"
+    UNIVERSITY_OF_NOTTINGHAM = "university_of_nottingham"
+    OTHER = "other"
