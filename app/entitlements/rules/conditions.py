@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from app.entitlements.rules.dates import ONE_DAY, age_on, anniversary, long_date, ordinal
-from app.entitlements.rules.facts import FactSpec, event_words
+from app.entitlements.rules.facts import ON, FactSpec, event_words
 from app.entitlements.rules.params import Param, describe
 from app.entitlements.rules.person import Person, facts_behind
 
@@ -213,6 +213,11 @@ class Limit:
         found = self.param.value_at(when) if when is not None else None
         return found.value if found is not None else None
 
+    def thresholds(self, p: Person, out: set[date]) -> None:
+        # A limit looked up on the date asked about changes when its next value takes effect.
+        if self.param is not None and self.param.basis == ON:
+            out.update(d for d in self.param.starts if d > p.on)
+
     def basis_missing(self, p: Person) -> tuple[str, ...]:
         if self.param is None or p.date_of(self.param.basis) is not None:
             return ()
@@ -335,6 +340,9 @@ class NumberAtLeast(Leaf):
     def facts_used(self) -> tuple[str, ...]:
         return (self.spec.name,)
 
+    def thresholds(self, p: Person, out: set[date]) -> None:
+        self.limit.thresholds(p, out)
+
     def changes(self, p: Person) -> list[str] | None:
         if self.change:
             return [self.change]
@@ -397,6 +405,7 @@ class Age(Leaf):
         return ("date_of_birth",) if self.at == "on" else ("date_of_birth", *facts_behind(self.at))
 
     def thresholds(self, p: Person, out: set[date]) -> None:
+        self.limit.thresholds(p, out)
         limit = self.limit.resolve(p)
         if self.at == "on" and p.born is not None and limit is not None:
             birthday = anniversary(p.born, int(limit))
