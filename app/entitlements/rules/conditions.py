@@ -432,7 +432,8 @@ class Age(Leaf):
             return f"You are {age}, and this is only for {who}."
         event = event_words(self.at)
         if age is None:
-            return f"We don't know your date of birth or when {event} yet: this is for {who} at that point."
+            unknown = "your date of birth" if p.born is None else f"when {event}"
+            return f"We don't know {unknown} yet: this is for {who} at that point."
         when = p.date_of(self.at)
         if when is not None and when > p.on:
             event = event_words(self.at, future=True)

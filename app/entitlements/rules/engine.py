@@ -206,7 +206,7 @@ class CompiledEntitlement:
         since = f"the amount from {long_date(value.effective_from)}"
         if param.basis == ON:
             return f"On {long_date(p.on)} this is {words} ({since})."
-        event = event_words(param.basis)
+        event = event_words(param.basis, future=when > p.on)
         return (
             f"The amount depends on when {event}: {event} on {long_date(when)}, so this is {words} ({since})."
         )
