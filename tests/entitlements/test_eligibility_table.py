@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of cases reads best with one case on as few lines as it takes)
 """What each council's seeded offer answers, case by case, through POST /v1/eligibility/check.
 
 Each row is (council, date, facts) and the outcome expected for the entitlements it is about, from
