@@ -154,7 +154,7 @@ async def get_entitlement(
     summary="Check what a young person could get",
     tags=["Eligibility"],
     response_model=EligibilityReport,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(400, 404, 422),
 )
 async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Response:
     """For every entitlement in the council's current offer: eligible, not eligible or unknown, and why.

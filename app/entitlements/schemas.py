@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+)
 from pydantic.config import JsonDict
 
 from app.entitlements.enums import (
@@ -21,7 +32,17 @@ from app.entitlements.rules import Outcome, Period, Qualifier, Unit
 # Dates far outside a care leaver's life are refused at the edge, so date arithmetic never overflows.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-BoundedDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: object) -> object:
+    """A date is a YYYY-MM-DD string: pydantic would otherwise read the number 0 as 1 January 1970."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be a date in the format YYYY-MM-DD")
+
+
+BoundedDate = Annotated[date, BeforeValidator(_iso_date), Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 CouncilCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[ENSW]\d{8}$")]
 EntitlementCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -359,30 +380,30 @@ class Facts(BaseModel):
     district: AreaCode | None = Field(
         default=None, description="GSS code of where you live: a district, or a city"
     )
-    liable_for_council_tax: bool | None = Field(
+    liable_for_council_tax: StrictBool | None = Field(
         default=None, description="Would you have to pay council tax on your home, without an exemption?"
     )
-    in_higher_education: bool | None = None
+    in_higher_education: StrictBool | None = None
     course_start: BoundedDate | None = None
     course_end: BoundedDate | None = None
-    in_further_education: bool | None = None
-    in_residential_further_education: bool | None = Field(
+    in_further_education: StrictBool | None = None
+    in_residential_further_education: StrictBool | None = Field(
         default=None, description="Living away from home for a further-education course"
     )
-    weekly_work_hours: float | None = Field(default=None, ge=0, le=168)
-    in_apprenticeship: bool | None = None
+    weekly_work_hours: StrictFloat | None = Field(default=None, ge=0, le=168)
+    in_apprenticeship: StrictBool | None = None
     apprenticeship_start: BoundedDate | None = None
-    living_independently: bool | None = Field(default=None, description="Living in your own home")
-    moving_into_first_home: bool | None = None
-    staying_put: bool | None = Field(
+    living_independently: StrictBool | None = Field(default=None, description="Living in your own home")
+    moving_into_first_home: StrictBool | None = None
+    staying_put: StrictBool | None = Field(
         default=None, description="Living with the foster carers you lived with on your 18th birthday"
     )
-    has_mental_health_need: bool | None = None
+    has_mental_health_need: StrictBool | None = None
     immigration_status: ImmigrationStatus | None = None
-    is_parent: bool | None = None
+    is_parent: StrictBool | None = None
     university: University | None = None
-    still_looked_after: bool | None = Field(default=None, description="Care history: still in care")
-    looked_after_weeks_since_14: int | None = Field(
+    still_looked_after: StrictBool | None = Field(default=None, description="Care history: still in care")
+    looked_after_weeks_since_14: StrictInt | None = Field(
         default=None, ge=0, le=800, description="Care history: weeks in care in all after your 14th birthday"
     )
     left_care_on: BoundedDate | None = Field(default=None, description="Care history: the day you left care")

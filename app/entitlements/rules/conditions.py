@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from app.entitlements.rules.dates import ONE_DAY, age_on, anniversary, long_date, ordinal
-from app.entitlements.rules.facts import ON, FactSpec, event_words
+from app.entitlements.rules.facts import ON, FactSpec, Kind, event_words
 from app.entitlements.rules.params import Param, describe
 from app.entitlements.rules.person import Person, facts_behind
 
@@ -294,7 +294,10 @@ class OneOf(Leaf):
             out.update(p.derived.thresholds)
 
     def _word(self, value: str) -> str:
-        return self.words.get(value) or f"the area with GSS code {value}"
+        known = self.words.get(value)
+        if known:
+            return known
+        return f"the {'council' if self.spec.kind is Kind.AUTHORITY else 'area'} with GSS code {value}"
 
     def sentence(self, p: Person, result: int) -> str:
         audience = self.spec.audience.format(_join_or([self._word(v) for v in self.values]))
