@@ -259,7 +259,7 @@ class BoolIs(Leaf):
 class OneOf(Leaf):
     """A fact whose value must be one of a list: a status, a council, a place, a choice."""
 
-    __slots__ = ("allowed", "is_status", "spec", "values", "words")
+    __slots__ = ("allowed", "audience", "is_status", "spec", "values", "words")
 
     def __init__(
         self,
@@ -274,6 +274,7 @@ class OneOf(Leaf):
         self.allowed = frozenset(values)
         self.words = words
         self.is_status = spec.name == "legal_status"
+        self.audience = spec.audience.format(_join_or([self._word(v) for v in values]))
 
     def test(self, p: Person) -> int:
         value = p.status if self.is_status else p.facts.get(self.spec.name)
@@ -300,7 +301,7 @@ class OneOf(Leaf):
         return f"the {'council' if self.spec.kind is Kind.AUTHORITY else 'area'} with GSS code {value}"
 
     def sentence(self, p: Person, result: int) -> str:
-        audience = self.spec.audience.format(_join_or([self._word(v) for v in self.values]))
+        audience = self.audience
         if result == UNKNOWN:
             if self.is_status:
                 return (

@@ -24,11 +24,12 @@ class Places:
 class Person:
     """Facts (already validated at the edge) and a date; age and legal status derived once."""
 
-    __slots__ = ("age", "born", "derived", "facts", "on", "status")
+    __slots__ = ("_later", "age", "born", "derived", "facts", "on", "status")
 
     def __init__(self, facts: Mapping[str, object], on: date) -> None:
         self.facts = facts
         self.on = on
+        self._later: dict[date, Person] = {}
         born = facts.get("date_of_birth")
         self.born: date | None = born if isinstance(born, date) else None
         self.age: int | None = age_on(self.born, on) if self.born is not None else None
@@ -41,8 +42,11 @@ class Person:
             self.status = self.derived.status
 
     def at(self, on: date) -> Person:
-        """The same facts on another date (the status and age may differ)."""
-        return Person(self.facts, on)
+        """The same facts on another date (the status and age may differ), made once per date."""
+        later = self._later.get(on)
+        if later is None:
+            later = self._later[on] = Person(self.facts, on)
+        return later
 
     def date_of(self, name: str) -> date | None:
         """A date fact, a derived date (the 18th birthday), or the date asked about."""

@@ -27,11 +27,23 @@ STATUS_BIRTHDAYS = (16, 18, 21, 25)
 @dataclass(frozen=True, slots=True)
 class DerivedStatus:
     status: str | None  # None: the history given is not enough to tell
-    explanation: str
     thresholds: tuple[date, ...]  # later dates on which the derived status may change by itself
+    history: str = ""  # the care history in words, for the sentence
+    on: date | None = None
+
+    @property
+    def explanation(self) -> str:
+        """Built only when a reason is shown: most evaluations never need the sentence."""
+        if self.status is None or self.on is None:
+            return ""
+        if self.status == LegalStatus.NONE:
+            on = long_date(self.on)
+            return f"From your care history ({self.history}), you had no leaving-care status on {on}"
+        words = self.status.replace("_", " ")
+        return f"From your care history ({self.history}), your leaving-care status is {words}"
 
 
-UNKNOWN = DerivedStatus(None, "", ())
+UNKNOWN = DerivedStatus(None, ())
 
 
 def derive_legal_status(facts: Mapping[str, object], on: date, born: date | None) -> DerivedStatus:
@@ -58,8 +70,7 @@ def derive_legal_status(facts: Mapping[str, object], on: date, born: date | None
     in_care = still is True or (isinstance(left, date) and left > on)
     if in_care and age < 18:
         status = LegalStatus.ELIGIBLE if age >= 16 and enough_weeks else LegalStatus.NONE
-        history = f"you are still in care and were {weeks_words}"
-        return DerivedStatus(status, _sentence(status, history, on), thresholds)
+        return DerivedStatus(status, thresholds, f"you are still in care and were {weeks_words}", on)
     # Care ends at 18 in law: someone recorded as still in care is treated as leaving on the birthday.
     left_on = anniversary(born, 18) if in_care or not isinstance(left, date) else left
     left_age = age_on(born, left_on)
@@ -76,11 +87,4 @@ def derive_legal_status(facts: Mapping[str, object], on: date, born: date | None
         )
     else:
         status = LegalStatus.QUALIFYING if age < 21 else LegalStatus.NONE
-    return DerivedStatus(status, _sentence(status, history, on), thresholds)
-
-
-def _sentence(status: str, history: str, on: date) -> str:
-    if status == LegalStatus.NONE:
-        return f"From your care history ({history}), you had no leaving-care status on {long_date(on)}"
-    words = status.replace("_", " ")
-    return f"From your care history ({history}), your leaving-care status is {words}"
+    return DerivedStatus(status, thresholds, history, on)
