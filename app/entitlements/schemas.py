@@ -61,6 +61,12 @@ _SOURCE: JsonDict = {
     "last_checked": "2026-11-23",
     "needs_checking": False,
 }
+_PARAMETER_VALUE: JsonDict = {
+    "effective_from": "2023-04-01",
+    "value": 300000,
+    "display": "£3,000",
+    "source": "city-suha",
+}
 _PARAMETER: JsonDict = {
     "name": "amount",
     "unit": "pence",
@@ -121,7 +127,7 @@ class SourceRead(BaseModel):
 
 
 class ParameterValueRead(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [_PARAMETER["values"][1]]})  # type: ignore[index]
+    model_config = ConfigDict(json_schema_extra={"examples": [_PARAMETER_VALUE]})
 
     effective_from: date = Field(
         description="The first date (of the parameter's basis) this value applies to"

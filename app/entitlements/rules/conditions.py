@@ -9,6 +9,7 @@ when it would change the answer). Compiled once per offer version by `language.c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from app.entitlements.rules.dates import ONE_DAY, age_on, anniversary, long_date, ordinal
@@ -22,14 +23,22 @@ RESULT_WORDS = ("failed", "passed", "unknown")
 Explained = list[tuple["Leaf", int]]  # (condition, whether it counts for or against) in order
 
 
+@dataclass(frozen=True, slots=True)
+class Meta:
+    code: str
+    source: str  # the citation every reason from this condition names
+    says: Mapping[str, str]  # the council's own wording, by result, replacing the generated sentence
+    change: str  # what would make a failing condition pass, in words
+
+
 class Condition:
     __slots__ = ("change", "code", "says", "source")
 
-    def __init__(self, code: str, source: str, says: Mapping[str, str], change: str) -> None:
-        self.code = code
-        self.source = source  # the citation every reason from this condition names
-        self.says = says  # the council's own wording, by result, replacing the generated sentence
-        self.change = change  # what would make a failing condition pass, in words
+    def __init__(self, meta: Meta) -> None:
+        self.code = meta.code
+        self.source = meta.source
+        self.says = meta.says
+        self.change = meta.change
 
     def test(self, p: Person) -> int:
         raise NotImplementedError
@@ -52,8 +61,8 @@ class Condition:
 class All(Condition):
     __slots__ = ("children",)
 
-    def __init__(self, children: tuple[Condition, ...], **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, children: tuple[Condition, ...], meta: Meta) -> None:
+        super().__init__(meta)
         self.children = children
 
     def test(self, p: Person) -> int:
@@ -100,8 +109,8 @@ class All(Condition):
 class AnyOf(Condition):
     __slots__ = ("children",)
 
-    def __init__(self, children: tuple[Condition, ...], **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, children: tuple[Condition, ...], meta: Meta) -> None:
+        super().__init__(meta)
         self.children = children
 
     def test(self, p: Person) -> int:
@@ -142,8 +151,8 @@ class AnyOf(Condition):
 class Not(Condition):
     __slots__ = ("child",)
 
-    def __init__(self, child: Condition, **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, child: Condition, meta: Meta) -> None:
+        super().__init__(meta)
         self.child = child
 
     def test(self, p: Person) -> int:
@@ -232,8 +241,8 @@ class Limit:
 class BoolIs(Leaf):
     __slots__ = ("expected", "spec")
 
-    def __init__(self, spec: FactSpec, expected: bool, **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, spec: FactSpec, expected: bool, meta: Meta) -> None:
+        super().__init__(meta)
         self.spec = spec
         self.expected = expected
 
@@ -261,14 +270,8 @@ class OneOf(Leaf):
 
     __slots__ = ("allowed", "audience", "is_status", "spec", "values", "words")
 
-    def __init__(
-        self,
-        spec: FactSpec,
-        values: tuple[str, ...],
-        words: Mapping[str, str],
-        **meta: str | Mapping[str, str],
-    ) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, spec: FactSpec, values: tuple[str, ...], words: Mapping[str, str], meta: Meta) -> None:
+        super().__init__(meta)
         self.spec = spec
         self.values = values
         self.allowed = frozenset(values)
@@ -323,8 +326,8 @@ class OneOf(Leaf):
 class NumberAtLeast(Leaf):
     __slots__ = ("at_least", "limit", "spec")
 
-    def __init__(self, spec: FactSpec, limit: Limit, at_least: bool, **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, spec: FactSpec, limit: Limit, at_least: bool, meta: Meta) -> None:
+        super().__init__(meta)
         self.spec = spec
         self.limit = limit
         self.at_least = at_least
@@ -332,9 +335,9 @@ class NumberAtLeast(Leaf):
     def test(self, p: Person) -> int:
         value = p.facts.get(self.spec.name)
         limit = self.limit.resolve(p)
-        if value is None or limit is None:
+        if not isinstance(value, int | float) or limit is None:
             return UNKNOWN if value is None or self.limit.basis_missing(p) else FAIL
-        passed = value >= limit if self.at_least else value < limit  # type: ignore[operator]
+        passed = value >= limit if self.at_least else value < limit
         return PASS if passed else FAIL
 
     def facts_needed(self, p: Person) -> tuple[str, ...]:
@@ -377,8 +380,8 @@ class Age(Leaf):
 
     __slots__ = ("at", "at_least", "limit")
 
-    def __init__(self, limit: Limit, at_least: bool, at: str, **meta: str | Mapping[str, str]) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, limit: Limit, at_least: bool, at: str, meta: Meta) -> None:
+        super().__init__(meta)
         self.limit = limit
         self.at_least = at_least
         self.at = at  # "on", a date fact, or a derived date
@@ -453,10 +456,8 @@ class DateCompare(Leaf):
 
     __slots__ = ("name", "on_or_after", "other")
 
-    def __init__(
-        self, name: str, on_or_after: bool, other: date | None, **meta: str | Mapping[str, str]
-    ) -> None:
-        super().__init__(**meta)  # type: ignore[arg-type]
+    def __init__(self, name: str, on_or_after: bool, other: date | None, meta: Meta) -> None:
+        super().__init__(meta)
         self.name = name
         self.on_or_after = on_or_after
         self.other = other  # None: the date asked about

@@ -35,6 +35,7 @@ from app.entitlements.rules.conditions import (
     Condition,
     DateCompare,
     Limit,
+    Meta,
     Not,
     NumberAtLeast,
     OneOf,
@@ -340,22 +341,22 @@ class _Compiler:
         self.primary = primary
         self.places = places
 
-    def meta(self, node: Mapping[str, Any], code: str, change: str = "") -> dict[str, Any]:
+    def meta(self, node: Mapping[str, Any], code: str, change: str = "") -> Meta:
         source = node.get("source")
-        return {
-            "code": node.get("code") or code,
-            "source": self.sources[source] if source else self.primary,
-            "says": node.get("says") or {},
-            "change": node.get("change") or change,
-        }
+        return Meta(
+            code=node.get("code") or code,
+            source=self.sources[source] if source else self.primary,
+            says=node.get("says") or {},
+            change=node.get("change") or change,
+        )
 
     def condition(self, node: Mapping[str, Any]) -> Condition:
         if "all" in node:
-            return All(tuple(self.condition(c) for c in node["all"]), **self.meta(node, "all"))
+            return All(tuple(self.condition(c) for c in node["all"]), self.meta(node, "all"))
         if "any" in node:
-            return AnyOf(tuple(self.condition(c) for c in node["any"]), **self.meta(node, "any"))
+            return AnyOf(tuple(self.condition(c) for c in node["any"]), self.meta(node, "any"))
         if "not" in node:
-            return Not(self.condition(node["not"]), **self.meta(node, "not"))
+            return Not(self.condition(node["not"]), self.meta(node, "not"))
         if "fact" in node:
             return self.fact(node)
         at_least = "age_at_least" in node
@@ -365,7 +366,7 @@ class _Compiler:
         prefix = "age" if at == ON else f"age_at_{at}"
         what = f"{raw['param']}" if isinstance(raw, Mapping) else f"{raw:g}"
         code = f"{prefix}.{'at_least' if at_least else 'under'}_{what}"
-        return Age(limit, at_least, at, **self.meta(node, code))
+        return Age(limit, at_least, at, self.meta(node, code))
 
     def limit(self, raw: object) -> Limit:
         if isinstance(raw, Mapping):
@@ -381,21 +382,21 @@ class _Compiler:
             raw = node["on_or_after" if on_or_after else "before"]
             other = None if raw == ON else _as_date(raw)
             code = f"{name}.{'on_or_after' if on_or_after else 'before'}"
-            return DateCompare(name, on_or_after, other, **self.meta(node, code))
+            return DateCompare(name, on_or_after, other, self.meta(node, code))
         if "is" in node:
             expected = bool(node["is"])
             return BoolIs(
                 spec,
                 expected,
-                **self.meta(node, f"{name}.{'yes' if expected else 'no'}", spec.change if expected else ""),
+                self.meta(node, f"{name}.{'yes' if expected else 'no'}", spec.change if expected else ""),
             )
         if "in" in node:
             values = tuple(str(v) for v in node["in"])
-            return OneOf(spec, values, self.words(spec), **self.meta(node, f"{name}.one_of"))
+            return OneOf(spec, values, self.words(spec), self.meta(node, f"{name}.one_of"))
         at_least = "at_least" in node
         limit = self.limit(node["at_least" if at_least else "under"])
         return NumberAtLeast(
-            spec, limit, at_least, **self.meta(node, f"{name}.{'at_least' if at_least else 'under'}")
+            spec, limit, at_least, self.meta(node, f"{name}.{'at_least' if at_least else 'under'}")
         )
 
     def words(self, spec: FactSpec) -> Mapping[str, str]:
