@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
@@ -16,9 +17,44 @@ class Target:
     account: str | None = None
 
 
+# A realistic "what could I get?" request from the app: a Nottinghamshire care leaver who knows most facts.
+CHECK_BODY = json.dumps(
+    {
+        "local_authority": "E10000024",
+        "on": "2026-11-23",
+        "facts": {
+            "date_of_birth": "2004-02-29",
+            "legal_status": "former_relevant",
+            "district": "E07000174",
+            "liable_for_council_tax": True,
+            "living_independently": True,
+            "in_higher_education": False,
+            "in_further_education": False,
+            "in_apprenticeship": True,
+            "apprenticeship_start": "2025-09-01",
+            "weekly_work_hours": 30,
+            "has_mental_health_need": False,
+            "immigration_status": "british_or_irish",
+        },
+    }
+)
+
 TARGETS: list[Target] = [
     Target("health/live", "/health/live"),
     Target("local-authorities list (DB)", "/v1/local-authorities"),
+    Target("offer (pre-serialised, 34 KB)", "/v1/local-authorities/E10000024/offer"),
+    # "*" matches any current representation: the same path as a client sending the ETag it holds.
+    Target(
+        "offer 304 (If-None-Match)", "/v1/local-authorities/E10000024/offer", headers={"If-None-Match": "*"}
+    ),
+    Target("entitlement by code", "/v1/local-authorities/E06000018/entitlements/setting-up-home-allowance"),
+    Target(
+        "eligibility check (15 entitlements)",
+        "/v1/eligibility/check",
+        method="POST",
+        body=CHECK_BODY,
+        headers={"Content-Type": "application/json"},
+    ),
 ]
 
 # The deadlock check: many more connections than the pool has, on an endpoint that uses the database.

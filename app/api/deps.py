@@ -31,3 +31,11 @@ async def unit_of_work(request: Request) -> AsyncIterator[AsyncSession]:
 # failing commit becomes an error response instead of a 200 for a write that never happened.
 SessionDep = Annotated[AsyncSession, Depends(unit_of_work, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def public() -> None:
+    """Marks an operation as deliberately open to anyone (an architecture test checks every route
+    either requires a principal or carries this)."""
+
+
+PUBLIC = Depends(public)

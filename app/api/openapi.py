@@ -33,6 +33,15 @@ TAGS: list[dict[str, str]] = [
     },
     {"name": "Local authorities", "description": "Councils and their districts (public reference data)."},
     {
+        "name": "Local Offer",
+        "description": "Each council's published offer: entitlements, rules, dated amounts and their "
+        "sources. Public; conditional GET with ETag and If-None-Match.",
+    },
+    {
+        "name": "Eligibility",
+        "description": "What a young person could get, on a date, with the reasons in plain English. Public.",
+    },
+    {
         "name": "Care leavers",
         "description": "The young person's record, their personal adviser and their consents to share. "
         "You see only the people your role, council, team and caseload allow; others answer 404.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import quote
 
@@ -56,3 +57,13 @@ def page_of(request: Request, response: Response, window: Window[T], limit: int)
     if link is not None:
         response.headers["Link"] = f'<{link}>; rel="next"'
     return Page[T](items=window.items, limit=limit, next_cursor=window.next_cursor, next=link)
+
+
+def raw_page(
+    request: Request, items: list[bytes], limit: int, cursor: str | None
+) -> tuple[bytes, dict[str, str]]:
+    """The same envelope as `Page` around items already serialised (published data), and its Link header."""
+    link = next_link(request, cursor, limit)
+    headers = {"Link": f'<{link}>; rel="next"'} if link is not None else {}
+    tail = json.dumps({"limit": limit, "next_cursor": cursor, "next": link}, separators=(",", ":")).encode()
+    return b'{"items":[' + b",".join(items) + b"]," + tail[1:], headers

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import PUBLIC, SessionDep, SettingsDep, public
 from app.auth import service
 from app.auth.enums import Role
 from app.auth.errors import NotAuthenticated, RoleNotAllowed
@@ -26,11 +26,7 @@ from app.core.clock import utc_now
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", scheme_name="OAuth2", auto_error=False)
 
 
-def public() -> None:
-    """Marks an operation as deliberately open to anyone."""
-
-
-PUBLIC = Depends(public)
+__all__ = ["PUBLIC", "CurrentPrincipal", "allow", "current_principal", "public"]
 
 
 def jwks_cache(request: Request) -> JwksCache:

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.api.deps import SessionDep
+from app.api.deps import PUBLIC, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.local_authorities import service
 from app.local_authorities.schemas import LocalAuthorityRead
 
-router = APIRouter(prefix="/v1/local-authorities", tags=["Local authorities"])
+router = APIRouter(prefix="/v1/local-authorities", tags=["Local authorities"], dependencies=[PUBLIC])
 
 GssPath = Annotated[
     str, Path(pattern=r"^E\d{8}$", description="ONS GSS code of the council", examples=["E10000024"])

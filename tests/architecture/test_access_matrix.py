@@ -76,6 +76,20 @@ ENTRIES: dict[str, Entry] = {
     "GET /health/ready": Entry(public(), lambda w: "/health/ready"),
     "GET /v1/local-authorities": Entry(public(), lambda w: "/v1/local-authorities"),
     "GET /v1/local-authorities/{gss_code}": Entry(public(), lambda w: "/v1/local-authorities/E10000024"),
+    "GET /v1/local-authorities/{gss_code}/offer": Entry(
+        public(), lambda w: "/v1/local-authorities/E10000024/offer"
+    ),
+    "GET /v1/local-authorities/{gss_code}/entitlements": Entry(
+        public(), lambda w: "/v1/local-authorities/E06000018/entitlements"
+    ),
+    "GET /v1/local-authorities/{gss_code}/entitlements/{code}": Entry(
+        public(), lambda w: "/v1/local-authorities/E06000018/entitlements/setting-up-home-allowance"
+    ),
+    "POST /v1/eligibility/check": Entry(
+        public(),
+        lambda w: "/v1/eligibility/check",
+        body=lambda w, a: {"local_authority": "E06000018", "facts": {"date_of_birth": "2005-06-15"}},
+    ),
     "POST /v1/auth/token": Entry(
         public(),
         lambda w: "/v1/auth/token",

@@ -1,0 +1,175 @@
+"""Use cases for the published offer and the eligibility check (public: published information)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NoReturn
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import UK
+from app.core.errors import field_error
+from app.core.types import format_pence
+from app.db.pagination import SortKey, decode_cursor, encode_cursor
+from app.entitlements.enums import Category
+from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
+from app.entitlements.models import Entitlement
+from app.entitlements.published import PublishedOffer, prepared
+from app.entitlements.repository import OfferRepository
+from app.entitlements.rules import Result
+from app.entitlements.rules.dates import long_date
+from app.local_authorities.errors import LocalAuthorityNotFound
+
+BY_CODE = SortKey("code", (Entitlement.code,))
+
+
+def published_before(on: date | None, now: datetime) -> datetime:
+    """The instant a version must have been published before to be the one in force on `on` (UK days)."""
+    if on is None:
+        return now
+    next_day = datetime.combine(on + timedelta(days=1), time(0), tzinfo=UK)
+    return next_day.astimezone(UTC)
+
+
+async def get_offer(
+    session: AsyncSession, gss_code: str, *, on: date | None, now: datetime
+) -> PublishedOffer:
+    """The version of a council's offer in force on `on` (the current one without it)."""
+    repository = OfferRepository(session)
+    pointer = await repository.published_as_of(before=published_before(on, now), gss_code=gss_code)
+    if pointer is None:
+        await _not_published(repository, gss_code, on)
+    return await prepared(repository, pointer)
+
+
+async def _not_published(repository: OfferRepository, gss_code: str, on: date | None) -> NoReturn:
+    authority = await repository.local_authority(gss_code=gss_code)
+    if authority is None:
+        raise LocalAuthorityNotFound(f"No local authority has the GSS code {gss_code}.")
+    when = f"on {long_date(on)}" if on else "yet"
+    raise OfferNotPublished(f"{authority.name} had not published its Local Offer in this service {when}.")
+
+
+def entitlement_page(
+    offer: PublishedOffer, *, limit: int, cursor: str | None, category: Category | None
+) -> tuple[list[bytes], str | None]:
+    """One page of the offer's entitlements in code order, pre-serialised, and the next cursor."""
+    after = str(decode_cursor(BY_CODE, cursor)[0]) if cursor is not None else None
+    codes = [
+        code
+        for code, kind in offer.categories.items()
+        if (category is None or kind == category) and (after is None or code > after)
+    ]
+    page = codes[:limit]
+    next_cursor = encode_cursor(BY_CODE, [page[-1]]) if len(codes) > limit else None
+    return [offer.entitlements[code] for code in page], next_cursor
+
+
+def entitlement_body(offer: PublishedOffer, code: str) -> bytes:
+    body = offer.entitlements.get(code)
+    if body is None:
+        raise EntitlementNotFound(
+            f"{offer.pointer.name}'s offer (version {offer.pointer.number}) has no entitlement {code!r}."
+        )
+    return body
+
+
+async def check_eligibility(
+    session: AsyncSession, gss_code: str, facts: Mapping[str, object], *, on: date, now: datetime
+) -> tuple[PublishedOffer, list[Result]]:
+    """Evaluate the council's current offer for these facts on `on`. Nothing is stored."""
+    repository = OfferRepository(session)
+    pointer = await repository.published_as_of(before=now, gss_code=gss_code)
+    if pointer is None:
+        await _not_published(repository, gss_code, None)
+    offer = await prepared(repository, pointer)
+    return offer, _evaluate(offer, facts, on)
+
+
+async def evaluate_entitlements(
+    session: AsyncSession,
+    local_authority_id: uuid.UUID,
+    facts: Mapping[str, object],
+    *,
+    on: date,
+    now: datetime,
+) -> tuple[PublishedOffer, list[Result]]:
+    """The same evaluation for a person's record (the care-leaver domain passes facts from the record)."""
+    repository = OfferRepository(session)
+    pointer = await repository.published_as_of(before=now, local_authority_id=local_authority_id)
+    if pointer is None:
+        raise OfferNotPublished("The council has not published its Local Offer in this service yet.")
+    offer = await prepared(repository, pointer)
+    return offer, _evaluate(offer, facts, on)
+
+
+def _evaluate(offer: PublishedOffer, facts: Mapping[str, object], on: date) -> list[Result]:
+    _check_consistent(facts, on)
+    # The council asked about is the one that looked after the young person unless the facts say otherwise
+    # (STATUTE.md section 1: the responsible council is the one that last looked after them).
+    if facts.get("local_authority") is None:
+        facts = {**facts, "local_authority": offer.pointer.gss_code}
+    return offer.compiled.evaluate(facts, on)
+
+
+def _check_consistent(facts: Mapping[str, object], on: date) -> None:
+    born = facts.get("date_of_birth")
+    if not isinstance(born, date):
+        return
+    errors = []
+    if born > on:
+        errors.append(field_error("facts.date_of_birth", "is after the date asked about"))
+    for name in ("left_care_on", "course_start", "apprenticeship_start"):
+        value = facts.get(name)
+        if isinstance(value, date) and value < born:
+            errors.append(field_error(f"facts.{name}", "is before the date of birth"))
+    if errors:
+        names = ", ".join(e["field"] for e in errors)
+        raise FactsInvalid(f"These facts do not fit together: {names}.", errors=errors)
+
+
+def report_body(offer: PublishedOffer, on: date, results: list[Result]) -> bytes:
+    """The EligibilityReport as JSON bytes: built from the engine's slotted results without re-validation."""
+    document = {
+        "local_authority": offer.pointer.gss_code,
+        "on": on.isoformat(),
+        "offer_version": offer.pointer.number,
+        "offer_published_at": offer.pointer.published_at.isoformat(),
+        "results": [_result(r) for r in results],
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _result(r: Result) -> dict[str, Any]:
+    amount = r.amount
+    return {
+        "entitlement": r.entitlement,
+        "title": r.title,
+        "outcome": r.outcome.value,
+        "reasons": [
+            {
+                "code": x.code,
+                "result": x.result,
+                "message": x.message,
+                "source": x.source,
+                "facts": list(x.facts),
+            }
+            for x in r.reasons
+        ],
+        "missing_facts": list(r.missing_facts),
+        "amount": None
+        if amount is None
+        else {
+            "amount_pence": amount.pence,
+            "currency": "GBP",
+            "display": format_pence(amount.pence),
+            "period": amount.period.value,
+            "qualifier": amount.qualifier.value,
+        },
+        "starts_on": r.starts_on.isoformat() if r.starts_on else None,
+        "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+        "what_would_change": list(r.what_would_change),
+    }
