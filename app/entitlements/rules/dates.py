@@ -7,12 +7,18 @@ attained at the start of the anniversary of birth).
 A 29 February birthday falls on 1 March in a year that is not a leap year. English statute is
 silent on this; the project follows issue 4 of this service, which matches the Scottish rule
 (Age of Legal Capacity (Scotland) Act 1991 s6(2)). Both functions below apply it consistently:
-`age_on` compares (month, day) pairs, and (3, 1) is the first pair not before (2, 29).
+`age_on` (in app/core/dates.py) compares (month, day) pairs; (3, 1) is the first not before (2, 29).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+# One implementation of ages for the whole service: a pure, standard-library module the engine may use.
+from app.core.dates import age_on
+from app.core.dates import birthday as anniversary
+
+__all__ = ["ONE_DAY", "age_on", "anniversary", "long_date", "ordinal"]
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -20,22 +26,6 @@ _MONTHS = (
 )  # fmt: skip
 
 ONE_DAY = timedelta(days=1)
-
-
-def anniversary(born: date, years: int) -> date:
-    """The date of the `years`-th birthday (1 March for a 29 February birthday in a common year)."""
-    year = born.year + years
-    if born.month == 2 and born.day == 29 and not _is_leap(year):
-        return date(year, 3, 1)
-    return born.replace(year=year)
-
-
-def age_on(born: date, on: date) -> int:
-    """Whole years of age on `on`: the age goes up on the birthday itself."""
-    years = on.year - born.year
-    if (on.month, on.day) < (born.month, born.day):
-        years -= 1
-    return years
 
 
 def long_date(value: date) -> str:
@@ -48,7 +38,3 @@ def ordinal(number: int) -> str:
     teens = 10 <= number % 100 <= 20
     suffix = "th" if teens else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
