@@ -51,6 +51,15 @@ def run_migrations_online() -> None:
     engine = create_engine(sync_url(url), poolclass=pool.NullPool)
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+
+        # Batch mode rebuilds a table by copying it and dropping the original, which SQLite's foreign
+        # key enforcement forbids while other tables point at it. Enforcement is off while migrating
+        # (the pragma only works outside a transaction) and the whole database is checked at the end.
+        @event.listens_for(engine, "connect")
+        def _foreign_keys_off(dbapi_connection: object, _record: object) -> None:
+            cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+            cursor.execute("PRAGMA foreign_keys=OFF")
+            cursor.close()
     else:
         # Fail fast rather than queue behind a long transaction while holding locks (PostgreSQL).
         @event.listens_for(engine, "connect")
@@ -63,6 +72,10 @@ def run_migrations_online() -> None:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+            if connection.dialect.name == "sqlite":
+                problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"migration left rows pointing at nothing: {problems[:5]}")
     engine.dispose()
 
 

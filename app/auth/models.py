@@ -65,6 +65,8 @@ class UserAccount(IdMixin, TimestampMixin, Base):
     care_leaver_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     job_title: Mapped[str | None] = mapped_column(String(120))
+    # For advisers: when they work, as they would tell a young person ("Monday to Thursday, 9 to 5").
+    working_pattern: Mapped[str | None] = mapped_column(String(200))
 
     local_authority: Mapped[LocalAuthority | None] = relationship(lazy="raise")
     team: Mapped[Team | None] = relationship(lazy="raise")

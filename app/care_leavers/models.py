@@ -2,13 +2,25 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.enums import ConsentRecipient
+from app.care_leavers.enums import (
+    CircumstanceKind,
+    ClosureReason,
+    ContactMethod,
+    RecordStatus,
+    SupportRequestStatus,
+)
 from app.core.clock import utc_now
 from app.db.base import Base, IdMixin, TimestampMixin
+
+
+def _enum(cls: type) -> Enum:
+    return Enum(cls, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
 
 
 class CareLeaver(IdMixin, TimestampMixin, Base):
@@ -25,8 +37,32 @@ class CareLeaver(IdMixin, TimestampMixin, Base):
     preferred_name: Mapped[str | None] = mapped_column(String(100))
     date_of_birth: Mapped[date]
     # Where they live now (GSS code of the district, or of a unitary council); it decides which
-    # district may see their council-tax exemption.
+    # district may see their council-tax exemption. Kept equal to the latest residence entry.
     district_gss_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    pronouns: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    preferred_contact_method: Mapped[ContactMethod | None] = mapped_column(_enum(ContactMethod))
+
+    # Care history: the facts the legal status is derived from (STATUTE.md section 1).
+    entered_care_on: Mapped[date | None]
+    left_care_on: Mapped[date | None]
+    still_looked_after: Mapped[bool] = mapped_column(default=False)
+    weeks_looked_after_since_14: Mapped[int | None]
+    weeks_looked_after_after_16: Mapped[int | None]
+
+    # The derived status, kept so lists can filter on it; `status_until` is the day it must be
+    # derived again (a birthday, a leaving date), and any change to the history derives it at once.
+    legal_status: Mapped[RecordStatus | None] = mapped_column(_enum(RecordStatus), index=True)
+    legal_status_until: Mapped[date | None] = mapped_column(index=True)
+
+    closed_on: Mapped[date | None]
+    closure_reason: Mapped[ClosureReason | None] = mapped_column(_enum(ClosureReason))
+
+    # Kept by the contact log: the last time they were seen or spoken to, and when contact is next due.
+    last_contact_at: Mapped[datetime | None]
+    next_contact_due_on: Mapped[date | None] = mapped_column(index=True)
 
 
 class AdviserAllocation(IdMixin, Base):
@@ -76,3 +112,50 @@ class Consent(IdMixin, Base):
     given_at: Mapped[datetime] = mapped_column(default=utc_now)
     withdrawn_at: Mapped[datetime | None]
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class LegalStatusOverride(IdMixin, Base):
+    """A status staff set by hand, with the reason, when the history cannot show it (a special
+    guardianship order after 16, detention on the 16th birthday, a return home for six months).
+    Ending an override (`ended_at`) returns the record to its derived status."""
+
+    __tablename__ = "legal_status_override"
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    care_leaver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_leaver.id"), index=True)
+    status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    ended_at: Mapped[datetime | None]
+
+
+class Circumstance(IdMixin, Base):
+    """One dated fact about a young person's life: where they live, what they do, their studies,
+    work, Staying Put, immigration status or parenthood. Never overwritten: a change is a new entry
+    from its date, and a correction is a new entry for the same date, recorded later."""
+
+    __tablename__ = "circumstance"
+    __table_args__ = (Index("ix_circumstance_lookup", "care_leaver_id", "kind", "valid_from", "recorded_at"),)
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    care_leaver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_leaver.id"))
+    kind: Mapped[CircumstanceKind] = mapped_column(_enum(CircumstanceKind))
+    valid_from: Mapped[date]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class SupportRequest(IdMixin, Base):
+    """A care leaver aged 21 to 24 asking for a personal adviser again (CA89 s23CZB): the 21-plus queue."""
+
+    __tablename__ = "support_request"
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"), index=True)
+    care_leaver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_leaver.id"), index=True)
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[SupportRequestStatus] = mapped_column(_enum(SupportRequestStatus))
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

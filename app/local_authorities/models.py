@@ -22,6 +22,9 @@ class LocalAuthority(IdMixin, Base):
     )
     dfe_la_number: Mapped[int] = mapped_column(unique=True)  # DfE local authority number, used in SSDA903
     website: Mapped[str] = mapped_column(String(200))
+    # So a young person can always reach someone: the leaving care duty line, and out of hours.
+    duty_phone: Mapped[str | None] = mapped_column(String(32))
+    out_of_hours_phone: Mapped[str | None] = mapped_column(String(32))
 
     districts: Mapped[list[District]] = relationship(
         back_populates="local_authority", lazy="raise", order_by="District.name"
