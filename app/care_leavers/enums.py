@@ -49,3 +49,55 @@ class SupportRequestStatus(StrEnum):
     OPEN = "open"
     ALLOCATED = "allocated"  # an adviser was allocated
     WITHDRAWN = "withdrawn"  # the young person changed their mind
+
+
+class Accommodation(StrEnum):
+    """SSDA903 ACCOM letters (STATUTE.md section 5); suitability is recorded separately."""
+
+    PARENTS_OR_RELATIVES = "B"
+    COMMUNITY_HOME = "C"
+    SEMI_INDEPENDENT = "D"
+    SUPPORTED_LODGINGS = "E"
+    GONE_ABROAD = "G"
+    DEPORTED = "H"
+    ORDINARY_LODGINGS = "K"
+    NOT_KNOWN = "R"
+    NO_FIXED_ABODE = "S"
+    FOYER = "T"
+    INDEPENDENT_LIVING = "U"
+    EMERGENCY = "V"
+    BED_AND_BREAKFAST = "W"
+    CUSTODY = "X"
+    OTHER = "Y"
+    FORMER_FOSTER_CARERS = "Z"
+    NO_INFORMATION = "0"
+
+
+class Activity(StrEnum):
+    """SSDA903 ACTIV codes (STATUTE.md section 5): F full-time, P part-time, G not in EET."""
+
+    HIGHER_EDUCATION_FULL_TIME = "F1"
+    HIGHER_EDUCATION_PART_TIME = "P1"
+    OTHER_EDUCATION_FULL_TIME = "F2"
+    OTHER_EDUCATION_PART_TIME = "P2"
+    APPRENTICESHIP_FULL_TIME = "F4"
+    APPRENTICESHIP_PART_TIME = "P4"
+    TRAINING_OR_EMPLOYMENT_FULL_TIME = "F5"
+    TRAINING_OR_EMPLOYMENT_PART_TIME = "P5"
+    NEET_ILLNESS_OR_DISABILITY = "G4"
+    NEET_OTHER = "G5"
+    NEET_PREGNANCY_OR_PARENTING = "G6"
+    NO_INFORMATION = "0"
+
+
+# Education or training, for the former relevant status continuing to 25 (CA89 s23CA).
+EDUCATION_OR_TRAINING = frozenset(
+    {
+        Activity.HIGHER_EDUCATION_FULL_TIME,
+        Activity.HIGHER_EDUCATION_PART_TIME,
+        Activity.OTHER_EDUCATION_FULL_TIME,
+        Activity.OTHER_EDUCATION_PART_TIME,
+        Activity.APPRENTICESHIP_FULL_TIME,
+        Activity.APPRENTICESHIP_PART_TIME,
+    }
+)

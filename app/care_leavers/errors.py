@@ -1,4 +1,4 @@
-from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.errors import Conflict, DomainError, ErrorKind, Forbidden, InvalidInput, NotFound
 
 
 class CareLeaverNotFound(NotFound):
@@ -19,3 +19,16 @@ class ReadOnlyAccess(Forbidden):
 class AccountExists(Conflict):
     code = "care_leaver.account_exists"
     title = "This young person already has an account"
+
+
+class ImportRejected(InvalidInput):
+    """All-or-nothing import with a bad row: nothing was imported; `report` lists every row."""
+
+    code = "care_leaver_import.rows_invalid"
+    title = "The file has rows that cannot be imported"
+
+
+class ImportTooLarge(DomainError):
+    code = "care_leaver_import.too_large"
+    kind = ErrorKind.TOO_LARGE
+    title = "The file is too large"

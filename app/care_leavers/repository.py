@@ -15,7 +15,16 @@ from app.auth.enums import ConsentRecipient, Role
 from app.auth.models import UserAccount
 from app.auth.policy import PersonScope
 from app.auth.principal import Principal
-from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.care_leavers.enums import CircumstanceKind, RecordStatus, SupportRequestStatus
+from app.care_leavers.models import (
+    AdviserAllocation,
+    CareLeaver,
+    Circumstance,
+    Consent,
+    LegalStatusOverride,
+    SupportRequest,
+)
+from app.core.dates import latest_birth_date
 from app.db.pagination import SortKey, Window, keyset_page
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -67,7 +76,14 @@ class CareLeaverFilters:
     q: str | None = None
     district: str | None = None
     adviser_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
     unallocated: bool | None = None
+    statuses: tuple[RecordStatus, ...] = ()
+    # Inclusive age range on the day asked about: (16, 17), (18, 20), (21, 24), (25, None).
+    min_age: int | None = None
+    max_age: int | None = None
+    overdue_contact: bool | None = None
+    include_closed: bool = False
 
 
 class CareLeaverRepository:
@@ -96,9 +112,101 @@ class CareLeaverRepository:
             stmt = stmt.where(CareLeaver.district_gss_code == filters.district)
         if filters.adviser_id:
             stmt = stmt.where(_current.adviser_id == filters.adviser_id)
+        if filters.team_id:
+            stmt = stmt.where(_adviser.team_id == filters.team_id)
         if filters.unallocated is not None:
             stmt = stmt.where(_current.id.is_(None) if filters.unallocated else _current.id.is_not(None))
+        if filters.statuses:
+            stmt = stmt.where(CareLeaver.legal_status.in_(filters.statuses))
+        if filters.min_age is not None:
+            stmt = stmt.where(CareLeaver.date_of_birth <= latest_birth_date(today, filters.min_age))
+        if filters.max_age is not None:
+            stmt = stmt.where(CareLeaver.date_of_birth > latest_birth_date(today, filters.max_age + 1))
+        if filters.overdue_contact is not None:
+            overdue = and_(
+                CareLeaver.next_contact_due_on.is_not(None), CareLeaver.next_contact_due_on < today
+            )
+            stmt = stmt.where(overdue if filters.overdue_contact else ~overdue)
+        if not filters.include_closed:
+            stmt = stmt.where(CareLeaver.closed_on.is_(None))
         return await keyset_page(self.session, stmt, BY_NAME, limit=limit, cursor=cursor)
+
+    async def stale_statuses(self, local_authority_id: uuid.UUID, today: date) -> list[CareLeaver]:
+        """Records whose derived status may have changed since it was kept (a birthday has passed)."""
+        stmt = select(CareLeaver).where(
+            CareLeaver.local_authority_id == local_authority_id,
+            CareLeaver.legal_status_until.is_not(None),
+            CareLeaver.legal_status_until < today,
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def circumstances(
+        self, care_leaver_id: uuid.UUID, kind: CircumstanceKind | None = None
+    ) -> list[Circumstance]:
+        stmt = select(Circumstance).where(Circumstance.care_leaver_id == care_leaver_id)
+        if kind is not None:
+            stmt = stmt.where(Circumstance.kind == kind)
+        stmt = stmt.order_by(Circumstance.valid_from, Circumstance.recorded_at)
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def snapshots(
+        self, care_leaver_ids: list[uuid.UUID], on: date
+    ) -> dict[uuid.UUID, dict[CircumstanceKind, Circumstance]]:
+        """What was true on `on` for each person: the entry in force for each kind, in one query.
+
+        In force: the latest `valid_from` on or before `on`; of two for the same date, the one
+        recorded later (a correction).
+        """
+        if not care_leaver_ids:
+            return {}
+        ranked = (
+            select(
+                Circumstance.id,
+                func.row_number()
+                .over(
+                    partition_by=(Circumstance.care_leaver_id, Circumstance.kind),
+                    order_by=(Circumstance.valid_from.desc(), Circumstance.recorded_at.desc()),
+                )
+                .label("rank"),
+            )
+            .where(Circumstance.care_leaver_id.in_(care_leaver_ids), Circumstance.valid_from <= on)
+            .subquery()
+        )
+        stmt = select(Circumstance).join(ranked, ranked.c.id == Circumstance.id).where(ranked.c.rank == 1)
+        result: dict[uuid.UUID, dict[CircumstanceKind, Circumstance]] = {i: {} for i in care_leaver_ids}
+        for entry in (await self.session.execute(stmt)).scalars():
+            result[entry.care_leaver_id][CircumstanceKind(entry.kind)] = entry
+        return result
+
+    async def active_override(self, care_leaver_id: uuid.UUID) -> LegalStatusOverride | None:
+        stmt = (
+            select(LegalStatusOverride)
+            .where(
+                LegalStatusOverride.care_leaver_id == care_leaver_id, LegalStatusOverride.ended_at.is_(None)
+            )
+            .order_by(LegalStatusOverride.recorded_at.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def by_case_references(
+        self, local_authority_id: uuid.UUID, references: list[str]
+    ) -> dict[str, CareLeaver]:
+        found: dict[str, CareLeaver] = {}
+        for start in range(0, len(references), 500):  # stay well under any bind-parameter limit
+            chunk = references[start : start + 500]
+            stmt = select(CareLeaver).where(
+                CareLeaver.local_authority_id == local_authority_id, CareLeaver.case_reference.in_(chunk)
+            )
+            found.update({p.case_reference: p for p in (await self.session.execute(stmt)).scalars()})
+        return found
+
+    async def open_support_requests(self, care_leaver_id: uuid.UUID) -> list[SupportRequest]:
+        stmt = select(SupportRequest).where(
+            SupportRequest.care_leaver_id == care_leaver_id,
+            SupportRequest.status == SupportRequestStatus.OPEN,
+        )
+        return list((await self.session.execute(stmt)).scalars())
 
     async def get(self, care_leaver_id: uuid.UUID) -> CareLeaver | None:
         return await self.session.get(CareLeaver, care_leaver_id)

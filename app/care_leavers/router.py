@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
@@ -13,8 +15,12 @@ from app.auth.enums import ConsentRecipient, Role
 from app.auth.models import UserAccount
 from app.auth.principal import Principal
 from app.auth.schemas import UserRead
-from app.care_leavers import service
-from app.care_leavers.models import CareLeaver
+from app.care_leavers import history, imports, service
+from app.care_leavers.circumstances import CircumstanceEntry, ssda903_accommodation
+from app.care_leavers.enums import CircumstanceKind, RecordStatus
+from app.care_leavers.errors import ImportTooLarge
+from app.care_leavers.legal_status import StatusDecision
+from app.care_leavers.models import CareLeaver, Circumstance
 from app.care_leavers.repository import CareLeaverFilters
 from app.care_leavers.schemas import (
     AdviserRef,
@@ -24,14 +30,40 @@ from app.care_leavers.schemas import (
     CareLeaverCreate,
     CareLeaverRead,
     CareLeaverUpdate,
+    CircumstanceRead,
+    CircumstancesOn,
+    ClosureCreate,
     ConsentCreate,
     ConsentRead,
     GssCode,
+    ImportReportRead,
+    LegalStatusOverrideCreate,
+    LegalStatusRead,
+    ReasonRead,
+    SearchText,
 )
 from app.core.clock import uk_today
 from app.core.dates import age_on
+from app.core.errors import InvalidInput, field_error
+from app.core.schemas import IsoDate
 
 router = APIRouter(prefix="/v1/care-leavers", tags=["Care leavers"])
+
+
+class AgeBand(StrEnum):
+    SIXTEEN_TO_SEVENTEEN = "16-17"
+    EIGHTEEN_TO_TWENTY = "18-20"
+    TWENTY_ONE_TO_TWENTY_FOUR = "21-24"
+    TWENTY_FIVE_AND_OVER = "25+"
+
+
+# Inclusive ages: the bands councils report on (BRIEF.md: 17-18, 19-21, 21-24 measures).
+AGE_BANDS: dict[AgeBand, tuple[int | None, int | None]] = {
+    AgeBand.SIXTEEN_TO_SEVENTEEN: (16, 17),
+    AgeBand.EIGHTEEN_TO_TWENTY: (18, 20),
+    AgeBand.TWENTY_ONE_TO_TWENTY_FOUR: (21, 24),
+    AgeBand.TWENTY_FIVE_AND_OVER: (25, None),
+}
 
 STAFF = (Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER)
 Staff = Annotated[Principal, Depends(allow(*STAFF))]
@@ -39,20 +71,17 @@ StaffOrSelf = Annotated[Principal, Depends(allow(*STAFF, Role.CARE_LEAVER))]
 Manager = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER))]
 
 
+_RECORD_FIELDS = [
+    name for name in CareLeaverRead.model_fields if name not in {"local_authority", "age", "adviser"}
+]
+
+
 def to_read(person: CareLeaver, gss: str, adviser: UserAccount | None) -> CareLeaverRead:
     return CareLeaverRead(
-        id=person.id,
         local_authority=gss,
-        case_reference=person.case_reference,
-        given_name=person.given_name,
-        family_name=person.family_name,
-        preferred_name=person.preferred_name,
-        date_of_birth=person.date_of_birth,
         age=age_on(person.date_of_birth, uk_today()),
-        district_gss_code=person.district_gss_code,
         adviser=AdviserRef(id=adviser.id, display_name=adviser.display_name) if adviser else None,
-        created_at=person.created_at,
-        updated_at=person.updated_at,
+        **{name: getattr(person, name) for name in _RECORD_FIELDS},
     )
 
 
@@ -63,19 +92,40 @@ async def list_care_leavers(
     principal: Staff,
     session: SessionDep,
     q: Annotated[
-        str | None, Query(max_length=100, description="Name, preferred name, or exact case reference")
+        SearchText | None, Query(description="Name, preferred name, or exact case reference")
     ] = None,
     district: Annotated[GssCode | None, Query(description="Living in this district (GSS code)")] = None,
     adviser_id: Annotated[uuid.UUID | None, Query(description="Allocated to this personal adviser")] = None,
+    team_id: Annotated[uuid.UUID | None, Query(description="Allocated to an adviser of this team")] = None,
     unallocated: Annotated[
         bool | None, Query(description="True: only those without a personal adviser")
     ] = None,
+    status: Annotated[
+        list[RecordStatus] | None, Query(description="Legal status (repeat for several)")
+    ] = None,
+    age_band: Annotated[AgeBand | None, Query(description="Age today")] = None,
+    overdue_contact: Annotated[
+        bool | None, Query(description="True: contact is overdue under the council's policy")
+    ] = None,
+    include_closed: Annotated[bool, Query(description="Include closed cases")] = False,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
 ) -> Page[CareLeaverRead]:
     """Your caseload and team (an adviser), your team and the unallocated (a manager), or the whole council
     (an admin), ordered by family name. Each request is recorded once in the audit trail."""
-    filters = CareLeaverFilters(q=q, district=district, adviser_id=adviser_id, unallocated=unallocated)
+    min_age, max_age = AGE_BANDS[age_band] if age_band else (None, None)
+    filters = CareLeaverFilters(
+        q=q,
+        district=district,
+        adviser_id=adviser_id,
+        team_id=team_id,
+        unallocated=unallocated,
+        statuses=tuple(status or ()),
+        min_age=min_age,
+        max_age=max_age,
+        overdue_contact=overdue_contact,
+        include_closed=include_closed,
+    )
     window, current = await service.list_care_leavers(session, principal, filters, limit=limit, cursor=cursor)
     advisers = await service.advisers_by_id(session, set(current.values()))
     gss = principal.local_authority_gss or ""
@@ -93,6 +143,53 @@ async def create_care_leaver(
     person = await service.create_care_leaver(session, principal, body)
     response.headers["Location"] = f"/v1/care-leavers/{person.id}"
     return to_read(person, principal.local_authority_gss or "", None)
+
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
+
+
+_IMPORT_EXAMPLE = (
+    "case_reference,given_name,family_name,date_of_birth,district_gss_code,left_care_on,weeks_looked_after_since_14\n"
+    "MOSAIC-100234,Aisha,Example,14/05/2006,E06000018,14/05/2024,210\n"
+)
+
+
+@router.post(
+    "/imports",
+    summary="Import care leavers from a CSV export",
+    responses=problem_responses(401, 403, 413),
+    openapi_extra={
+        "requestBody": {
+            "content": {"multipart/form-data": {"examples": {"export": {"value": {"file": _IMPORT_EXAMPLE}}}}}
+        }
+    },
+)
+async def import_care_leavers(
+    file: Annotated[
+        UploadFile, File(description=f"CSV, UTF-8, header row; columns: {', '.join(imports.COLUMNS)}")
+    ],
+    principal: Admin,
+    session: SessionDep,
+    mode: Annotated[imports.ImportMode, Query(description="all_or_nothing: one bad row stops the import")] = (
+        imports.ImportMode.ALL_OR_NOTHING
+    ),
+    dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
+) -> ImportReportRead:
+    """Every row is checked and reported by line number. Rows are matched on the case reference, so
+    importing the same file twice changes nothing. In all_or_nothing mode a bad row is a 422 whose
+    `report` lists every row, and nothing is imported."""
+    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ImportTooLarge(f"The file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB: split the export.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            "The file is not UTF-8: save it as 'CSV UTF-8'.", errors=[field_error("file", "not UTF-8")]
+        ) from exc
+    report = await imports.import_care_leavers(session, principal, text, mode=mode, dry_run=dry_run)
+    return ImportReportRead.model_validate(imports.report_dict(report))
 
 
 @router.get("/{care_leaver_id}", summary="Get a care leaver", responses=problem_responses(401, 403, 404))
@@ -201,3 +298,137 @@ async def create_care_leaver_account(
     """An account for the app, linked to this record: the young person sees only their own data."""
     user = await service.create_account(session, principal, care_leaver_id, body)
     return UserRead.model_validate(await service.reload_user(session, user.id))
+
+
+OnQuery = Annotated[IsoDate | None, Query(description="As on this date (default today)")]
+
+
+def _status_read(decision: StatusDecision, on: date) -> LegalStatusRead:
+    return LegalStatusRead(
+        on=on,
+        status=decision.status,
+        derived=decision.derived,
+        overridden=decision.overridden,
+        valid_until=decision.valid_until,
+        reasons=[ReasonRead(code=r.code, text=r.text) for r in decision.reasons],
+    )
+
+
+@router.get(
+    "/{care_leaver_id}/legal-status",
+    summary="Legal status, with reasons",
+    responses=problem_responses(401, 403, 404),
+)
+async def get_legal_status(
+    care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep, on: OnQuery = None
+) -> LegalStatusRead:
+    """Eligible, relevant, former relevant (in education or training from 21), qualifying, or none, on any
+    date, derived from the care history and circumstances as they stood then (STATUTE.md section 1)."""
+    when = on or uk_today()
+    person = await service.read_person(session, principal, care_leaver_id, "legal_status")
+    return _status_read(await history.decide(session, person, when), when)
+
+
+@router.put(
+    "/{care_leaver_id}/legal-status/override",
+    summary="Override the legal status",
+    responses=problem_responses(401, 403, 404),
+)
+async def set_legal_status_override(
+    care_leaver_id: uuid.UUID, body: LegalStatusOverrideCreate, principal: Staff, session: SessionDep
+) -> LegalStatusRead:
+    """When the history cannot show the status (a special guardianship order after 16, detention on the
+    16th birthday, six months back home): staff set it, with the reason, which is kept."""
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    decision = await history.set_override(session, principal, person, body.status, body.reason)
+    return _status_read(decision, uk_today())
+
+
+@router.delete(
+    "/{care_leaver_id}/legal-status/override",
+    summary="End the override",
+    responses=problem_responses(401, 403, 404),
+)
+async def end_legal_status_override(
+    care_leaver_id: uuid.UUID, principal: Staff, session: SessionDep
+) -> LegalStatusRead:
+    """The record returns to the status derived from its history. The override stays in the history."""
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    return _status_read(await history.end_override(session, principal, person), uk_today())
+
+
+def _circumstance_read(entry: Circumstance) -> CircumstanceRead:
+    return CircumstanceRead.model_validate(entry)
+
+
+@router.get(
+    "/{care_leaver_id}/circumstances",
+    summary="Circumstances history",
+    responses=problem_responses(401, 403, 404),
+)
+async def list_circumstances(
+    care_leaver_id: uuid.UUID,
+    principal: Staff,
+    session: SessionDep,
+    kind: Annotated[CircumstanceKind | None, Query(description="Only this kind")] = None,
+) -> list[CircumstanceRead]:
+    """Every entry, oldest first: where they lived, what they did, their studies and more, from when."""
+    person = await service.read_person(session, principal, care_leaver_id, "circumstance")
+    return [_circumstance_read(e) for e in await service.circumstances(session, person, kind)]
+
+
+@router.post(
+    "/{care_leaver_id}/circumstances",
+    summary="Record a change of circumstances",
+    status_code=201,
+    responses=problem_responses(401, 403, 404),
+)
+async def add_circumstance(
+    care_leaver_id: uuid.UUID, body: CircumstanceEntry, principal: Staff, session: SessionDep
+) -> CircumstanceRead:
+    """A move, a new course, a job: true from `valid_from`. Earlier entries stay as they were."""
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    return _circumstance_read(await history.add_circumstance(session, principal, person, body))
+
+
+@router.get(
+    "/{care_leaver_id}/circumstances/on",
+    summary="Circumstances on a date",
+    responses=problem_responses(401, 403, 404),
+)
+async def get_circumstances_on(
+    care_leaver_id: uuid.UUID, principal: Staff, session: SessionDep, on: OnQuery = None
+) -> CircumstancesOn:
+    """What was true on that date: each kind's entry in force, with the SSDA903 accommodation code."""
+    when = on or uk_today()
+    person = await service.read_person(session, principal, care_leaver_id, "circumstance")
+    snapshot = await history.snapshot_on(session, person, when)
+    fields: dict[str, dict[str, object] | None] = {kind.value: None for kind in CircumstanceKind}
+    for kind, entry in snapshot.items():
+        shown: dict[str, object] = {**entry.details, "valid_from": entry.valid_from.isoformat()}
+        if kind is CircumstanceKind.RESIDENCE:
+            shown["ssda903_accommodation"] = ssda903_accommodation(entry.details)
+        fields[kind.value] = shown
+    return CircumstancesOn.model_validate({"on": when, **fields})
+
+
+@router.post(
+    "/{care_leaver_id}/closure", summary="Close the case", responses=problem_responses(401, 403, 404)
+)
+async def close_case(
+    care_leaver_id: uuid.UUID, body: ClosureCreate, principal: Manager, session: SessionDep
+) -> CareLeaverRead:
+    """Reached 25, moved away, died, declined support...: the record is kept, and leaves the working lists."""
+    person, scope = await service.load_for_write(session, principal, care_leaver_id)
+    person = await history.close_case(session, principal, person, body.closed_on, body.reason)
+    return to_read(person, principal.local_authority_gss or "", await service.current_adviser(session, scope))
+
+
+@router.delete(
+    "/{care_leaver_id}/closure", summary="Reopen the case", responses=problem_responses(401, 403, 404)
+)
+async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: SessionDep) -> CareLeaverRead:
+    """A care leaver may ask for support again at any time up to 25 (seeds 001, 003)."""
+    person, scope = await service.load_for_write(session, principal, care_leaver_id)
+    person = await history.reopen_case(session, principal, person)
+    return to_read(person, principal.local_authority_gss or "", await service.current_adviser(session, scope))

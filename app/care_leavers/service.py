@@ -17,8 +17,11 @@ from app.auth.passwords import hash_password
 from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
+from app.care_leavers import hooks
+from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
-from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.care_leavers.history import check_care_history, refresh_stale_statuses, refresh_status
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
 from app.care_leavers.schemas import (
     AllocationCreate,
@@ -31,6 +34,15 @@ from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
 
 RESOURCE = "care_leaver"
+REQUIRED_FIELDS = {"given_name", "family_name", "date_of_birth", "still_looked_after"}
+# Changing any of these may change the legal status (and when contact is due).
+STATUS_FIELDS = {
+    "date_of_birth",
+    "still_looked_after",
+    "left_care_on",
+    "weeks_looked_after_since_14",
+    "weeks_looked_after_after_16",
+}
 
 
 async def load_for_read(
@@ -59,6 +71,9 @@ async def get_care_leaver(
     session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
 ) -> tuple[CareLeaver, PersonScope]:
     person, scope = await load_for_read(session, principal, care_leaver_id)
+    today = uk_today()
+    if person.legal_status_until is not None and person.legal_status_until < today:
+        await refresh_status(session, person, today)
     await record(
         session,
         principal.as_actor(),
@@ -76,6 +91,8 @@ async def list_care_leavers(
 ) -> tuple[Window[CareLeaver], dict[uuid.UUID, uuid.UUID]]:
     repo = CareLeaverRepository(session)
     today = uk_today()
+    if principal.local_authority_id is not None:
+        await refresh_stale_statuses(session, principal.local_authority_id, today)
     window = await repo.page_visible(principal, filters, today, limit=limit, cursor=cursor)
     advisers = await repo.current_advisers([p.id for p in window.items], today)
     # One event for the request, linked to each person shown (so each one's access log has it).
@@ -96,6 +113,7 @@ async def create_care_leaver(
 ) -> CareLeaver:
     assert principal.local_authority_id is not None  # only council staff reach here
     person = CareLeaver(local_authority_id=principal.local_authority_id, **body.model_dump())
+    check_care_history(person)
     session.add(person)
     try:
         async with session.begin_nested():
@@ -104,6 +122,8 @@ async def create_care_leaver(
         raise CaseReferenceTaken(
             f"Another record in this council has case reference {body.case_reference}."
         ) from exc
+    await refresh_status(session, person, uk_today())
+    await hooks.record_changed(session, person.id)
     await record(
         session,
         principal.as_actor(),
@@ -122,10 +142,14 @@ async def update_care_leaver(
     person, _ = await load_for_write(session, principal, care_leaver_id)
     changes = body.model_dump(exclude_unset=True)
     for name, value in changes.items():
-        if value is None and name != "preferred_name":
+        if value is None and name in REQUIRED_FIELDS:
             raise InvalidInput(f"{name} cannot be removed.", errors=[field_error(name, "cannot be null")])
         setattr(person, name, value)
+    check_care_history(person)
     await session.flush()
+    if changes.keys() & STATUS_FIELDS:
+        await refresh_status(session, person, uk_today())
+        await hooks.record_changed(session, person.id)
     await record(
         session,
         principal.as_actor(),
@@ -343,3 +367,26 @@ async def reload_user(session: AsyncSession, user_id: uuid.UUID) -> UserAccount:
     user = await AuthRepository(session).user(user_id)
     assert user is not None
     return user
+
+
+async def read_person(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, what: str
+) -> CareLeaver:
+    """Load a person the principal may read, and record that they read `what` about them."""
+    person, _ = await load_for_read(session, principal, care_leaver_id)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        what,
+        resource_id=person.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
+    return person
+
+
+async def circumstances(
+    session: AsyncSession, person: CareLeaver, kind: CircumstanceKind | None
+) -> list[Circumstance]:
+    return await CareLeaverRepository(session).circumstances(person.id, kind)

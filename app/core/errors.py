@@ -18,6 +18,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     GONE = "gone"
     PRECONDITION_FAILED = "precondition_failed"
+    TOO_LARGE = "too_large"
     PRECONDITION_REQUIRED = "precondition_required"
     VALIDATION = "validation"
     RATE_LIMITED = "rate_limited"

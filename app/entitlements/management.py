@@ -36,9 +36,25 @@ from app.entitlements.schemas import EntitlementWrite
 from app.local_authorities.errors import LocalAuthorityNotFound
 
 # Copied from one version to the next unchanged; everything else comes from the council's definition.
-_CARRIED = ("code", "position", "title", "summary", "category", "basis", "provider_kind", "provider_name",
-            "how_to_claim", "evidence", "contacts", "rule", "parameters", "amount", "sources",
-            "available_from", "withdrawn_from")  # fmt: skip
+_CARRIED = (
+    "code",
+    "position",
+    "title",
+    "summary",
+    "category",
+    "basis",
+    "provider_kind",
+    "provider_name",
+    "how_to_claim",
+    "evidence",
+    "contacts",
+    "rule",
+    "parameters",
+    "amount",
+    "sources",
+    "available_from",
+    "withdrawn_from",
+)
 
 
 async def get_draft(session: AsyncSession, local_authority_id: uuid.UUID) -> OfferVersion:

@@ -53,6 +53,7 @@ class Entry:
     path: Callable[[World], str]
     body: Callable[[World, str], dict[str, Any]] | None = None
     form: Callable[[World, str], dict[str, str]] | None = None
+    files: Callable[[World, str], dict[str, tuple[str, bytes, str]]] | None = None
     query: dict[str, str] = field(default_factory=dict)
 
 
@@ -164,6 +165,52 @@ ENTRIES: dict[str, Entry] = {
         lambda w: f"/v1/care-leavers/{w.id('p_a3')}/account",
         body=lambda w, a: {"email": f"p_a3.{a}@test.example", "password": "a long enough passphrase"},
     ),
+    "GET /v1/care-leavers/{care_leaver_id}/legal-status": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/legal-status",
+    ),
+    "PUT /v1/care-leavers/{care_leaver_id}/legal-status/override": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/legal-status/override",
+        body=lambda w, a: {
+            "status": "qualifying",
+            "reason": "Special guardianship order after their 16th birthday.",
+        },
+    ),
+    "DELETE /v1/care-leavers/{care_leaver_id}/legal-status/override": Entry(
+        only(_staff_404(P_A1_WRITERS)), lambda w: f"/v1/care-leavers/{w.id('p_a1')}/legal-status/override"
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/circumstances": Entry(
+        only(_staff_404(P_A1_READERS)), lambda w: f"/v1/care-leavers/{w.id('p_a1')}/circumstances"
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/circumstances": Entry(
+        only(_staff_404({**P_A1_WRITERS, "pa_a1": 201, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/circumstances",
+        body=lambda w, a: {"kind": "activity", "valid_from": "2026-01-05", "code": "F2"},
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/circumstances/on": Entry(
+        only(_staff_404(P_A1_READERS)), lambda w: f"/v1/care-leavers/{w.id('p_a1')}/circumstances/on"
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/closure": Entry(
+        only({"manager_a": 200, "admin_city": 200, "manager_n": 404, "admin_county": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/closure",
+        body=lambda w, a: {"closed_on": "2026-01-05", "reason": "moved_away"},
+    ),
+    "DELETE /v1/care-leavers/{care_leaver_id}/closure": Entry(
+        only({"manager_a": 200, "admin_city": 200, "manager_n": 404, "admin_county": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/closure",
+    ),
+    "POST /v1/care-leavers/imports": Entry(
+        only(ADMINS),
+        lambda w: "/v1/care-leavers/imports",
+        files=lambda w, a: {
+            "file": (
+                "export.csv",
+                f"case_reference,given_name,family_name,date_of_birth\nIMP-{a},A,B,2006-01-01\n".encode(),
+                "text/csv",
+            )
+        },
+    ),
     "GET /v1/council-tax-exemptions": Entry(only(PARTNERS | ADMINS), lambda w: "/v1/council-tax-exemptions"),
     "GET /v1/council-tax-exemptions/{care_leaver_id}": Entry(
         only({"partner_ash": 200, "partner_rush": 404, "admin_county": 200, "admin_city": 404}),
@@ -242,6 +289,7 @@ async def test_access(
                 headers=world.headers(actor),
                 json=entry.body(world, actor) if entry.body else None,
                 data=entry.form(world, actor) if entry.form else None,
+                files=entry.files(world, actor) if entry.files else None,
                 params=entry.query,
             )
         finally:

@@ -73,6 +73,9 @@ def _has_example(spec: dict[str, Any], media: dict[str, Any]) -> bool:
     schema = _resolve(spec, media.get("schema", {}))
     if "examples" in schema:
         return True
+    choices = schema.get("oneOf") or schema.get("anyOf")
+    if choices:  # a union body: every variant shows an example
+        return all("examples" in _resolve(spec, choice) for choice in choices)
     if schema.get("type") == "array" and "items" in schema:
         return "examples" in _resolve(spec, schema["items"])
     # A page: its item schema carries the example.

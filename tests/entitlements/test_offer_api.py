@@ -11,11 +11,22 @@ from app.entitlements.schemas import EntitlementRead, OfferRead
 COUNTY_OFFER = "/v1/local-authorities/E10000024/offer"
 COUNTY_ENTITLEMENTS = "/v1/local-authorities/E10000024/entitlements"
 COUNTY_CODES = {
-    "setting-up-home-allowance", "council-tax-exemption", "housing-costs-one-bedroom-rate", "staying-put",
-    "personal-adviser", "personal-adviser-21-to-25", "higher-education-bursary", "vacation-accommodation",
-    "growing-lives", "ntu-care-leavers-bursary", "sixteen-to-nineteen-bursary", "apprenticeship-bursary",
-    "leisure-pass", "personal-health-budget", "free-prescriptions-dental-eye-care",
-}  # fmt: skip
+    "setting-up-home-allowance",
+    "council-tax-exemption",
+    "housing-costs-one-bedroom-rate",
+    "staying-put",
+    "personal-adviser",
+    "personal-adviser-21-to-25",
+    "higher-education-bursary",
+    "vacation-accommodation",
+    "growing-lives",
+    "ntu-care-leavers-bursary",
+    "sixteen-to-nineteen-bursary",
+    "apprenticeship-bursary",
+    "leisure-pass",
+    "personal-health-budget",
+    "free-prescriptions-dental-eye-care",
+}
 
 
 async def test_the_offer_is_public_and_complete(client: httpx.AsyncClient) -> None:

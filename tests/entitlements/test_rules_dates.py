@@ -43,5 +43,13 @@ def test_anniversary_and_age_agree_for_every_day_of_a_leap_cycle() -> None:
 def test_dates_and_ordinals_read_as_a_letter_would_write_them() -> None:
     assert long_date(date(2029, 3, 1)) == "1 March 2029"
     assert [ordinal(n) for n in (1, 2, 3, 11, 12, 13, 21, 22, 25)] == [
-        "1st", "2nd", "3rd", "11th", "12th", "13th", "21st", "22nd", "25th",
-    ]  # fmt: skip
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "25th",
+    ]

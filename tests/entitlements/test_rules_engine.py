@@ -203,8 +203,13 @@ def test_the_same_offer_can_answer_with_outcomes_only() -> None:
         (
             entitlement(
                 {"age_under": 25},
-                parameters={"amount": {"unit": "pence", "basis": "graduation", "values": [
-                    {"effective_from": "2020-01-01", "value": 1, "source": "law"}]}},
+                parameters={
+                    "amount": {
+                        "unit": "pence",
+                        "basis": "graduation",
+                        "values": [{"effective_from": "2020-01-01", "value": 1, "source": "law"}],
+                    }
+                },
             ),
             "parameters.amount.basis",
             "not a known date",
@@ -212,17 +217,26 @@ def test_the_same_offer_can_answer_with_outcomes_only() -> None:
         (
             entitlement(
                 {"age_under": 25},
-                parameters={"amount": {"unit": "pence", "values": [
-                    {"effective_from": "2023-01-01", "value": 1, "source": "law"},
-                    {"effective_from": "2022-01-01", "value": 2, "source": "law"}]}},
+                parameters={
+                    "amount": {
+                        "unit": "pence",
+                        "values": [
+                            {"effective_from": "2023-01-01", "value": 1, "source": "law"},
+                            {"effective_from": "2022-01-01", "value": 2, "source": "law"},
+                        ],
+                    }
+                },
             ),
             "parameters.amount.values.1.effective_from",
             "date order",
         ),
-        (entitlement({"age_under": 25}, amount={"parameter": "gone", "period": "once"}),
-         "amount.parameter", "pence"),
+        (
+            entitlement({"age_under": 25}, amount={"parameter": "gone", "period": "once"}),
+            "amount.parameter",
+            "pence",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rules_that_name_unknown_facts_dates_or_parameters_are_refused(
     data: EntitlementData, path: str, words: str
 ) -> None:

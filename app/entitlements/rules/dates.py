@@ -21,9 +21,19 @@ from app.core.dates import birthday as anniversary
 __all__ = ["ONE_DAY", "age_on", "anniversary", "long_date", "ordinal"]
 
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 ONE_DAY = timedelta(days=1)
 

@@ -1,0 +1,265 @@
+"""Bulk import of existing care leavers from a case-management system's CSV export.
+
+Every row is validated and reported with its line number. In `all_or_nothing` mode one bad row
+means nothing is imported; in `valid_rows` mode the good rows are. Rows are matched on the case
+reference, so importing the same file again changes nothing, and a newer export updates what changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.audit.enums import AuditAction
+from app.audit.service import record
+from app.auth.principal import Principal
+from app.care_leavers import hooks
+from app.care_leavers.errors import ImportRejected
+from app.care_leavers.history import check_care_history, refresh_status
+from app.care_leavers.models import CareLeaver
+from app.care_leavers.repository import CareLeaverRepository
+from app.care_leavers.schemas import CaseReference, GssCode, PersonName, Pronouns, Weeks
+from app.core.clock import uk_today
+from app.core.errors import InvalidInput
+from app.core.schemas import InputModel
+
+MAX_ROWS = 20_000
+
+
+class ImportMode(StrEnum):
+    ALL_OR_NOTHING = "all_or_nothing"
+    VALID_ROWS = "valid_rows"
+
+
+class RowOutcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    INVALID = "invalid"
+
+
+def _csv_date(value: Any) -> Any:
+    """ISO dates, or the day-first dates UK case-management exports use (14/05/2006)."""
+    if isinstance(value, str) and "/" in value:
+        try:
+            return datetime.strptime(value.strip(), "%d/%m/%Y").date()  # noqa: DTZ007 - a date, not a time
+        except ValueError as exc:
+            raise ValueError("must be a date as YYYY-MM-DD or DD/MM/YYYY") from exc
+    return value
+
+
+def _csv_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in {"yes", "y", "true", "1"}:
+            return True
+        if lowered in {"no", "n", "false", "0"}:
+            return False
+        raise ValueError("must be yes or no")
+    return value
+
+
+CsvDate = Annotated[date, BeforeValidator(_csv_date)]
+CsvBool = Annotated[bool, BeforeValidator(_csv_bool)]
+
+
+class ImportRow(InputModel):
+    """One row of the export; blank cells are absent."""
+
+    case_reference: CaseReference
+    given_name: PersonName
+    family_name: PersonName
+    date_of_birth: CsvDate
+    preferred_name: PersonName | None = None
+    pronouns: Pronouns | None = None
+    district_gss_code: GssCode | None = None
+    entered_care_on: CsvDate | None = None
+    left_care_on: CsvDate | None = None
+    still_looked_after: CsvBool = False
+    weeks_looked_after_since_14: Weeks | None = None
+    weeks_looked_after_after_16: Weeks | None = None
+
+
+COLUMNS = list(ImportRow.model_fields)
+REQUIRED_COLUMNS = [name for name, f in ImportRow.model_fields.items() if f.is_required()]
+
+
+@dataclass
+class RowReport:
+    line: int
+    case_reference: str | None
+    outcome: RowOutcome
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    mode: ImportMode
+    dry_run: bool
+    imported: bool
+    rows: list[RowReport]
+
+    def count(self, outcome: RowOutcome) -> int:
+        return sum(1 for r in self.rows if r.outcome is outcome)
+
+
+def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    unknown = [h for h in header if h not in COLUMNS]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if unknown or missing:
+        problems = [f"unknown columns: {', '.join(unknown)}"] if unknown else []
+        problems += [f"missing columns: {', '.join(missing)}"] if missing else []
+        raise InvalidInput(
+            f"The header is not one this import reads ({'; '.join(problems)}). Columns: {', '.join(COLUMNS)}.",
+            errors=[
+                {
+                    "location": "body",
+                    "pointer": "#/file",
+                    "field": "file",
+                    "message": "; ".join(problems),
+                    "code": "header",
+                }
+            ],
+        )
+    reader.fieldnames = header
+    rows = []
+    for raw in reader:
+        rows.append(
+            (reader.line_num, {k: v.strip() for k, v in raw.items() if k and v is not None and v.strip()})
+        )
+        if len(rows) > MAX_ROWS:
+            raise InvalidInput(f"At most {MAX_ROWS:,} rows per file: split the export.", errors=[])
+    return rows
+
+
+def _validate(line: int, cells: dict[str, str]) -> tuple[ImportRow | None, RowReport]:
+    try:
+        row = ImportRow.model_validate(cells)
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": e["msg"]} for e in exc.errors()
+        ]
+        return None, RowReport(line, cells.get("case_reference"), RowOutcome.INVALID, errors)
+    return row, RowReport(line, row.case_reference, RowOutcome.UNCHANGED)
+
+
+async def import_care_leavers(
+    session: AsyncSession, principal: Principal, text: str, *, mode: ImportMode, dry_run: bool
+) -> ImportReport:
+    assert principal.local_authority_id is not None
+    parsed = [_validate(line, cells) for line, cells in _parse(text)]
+    seen: dict[str, int] = {}
+    for row, line_report in parsed:
+        if row is None:
+            continue
+        if row.case_reference in seen:  # the same person twice in one file: which row is right?
+            line_report.outcome = RowOutcome.INVALID
+            line_report.errors.append(
+                {"field": "case_reference", "message": f"also on line {seen[row.case_reference]}"}
+            )
+        seen.setdefault(row.case_reference, line_report.line)
+    repo = CareLeaverRepository(session)
+    existing = await repo.by_case_references(principal.local_authority_id, list(seen))
+    today = uk_today()
+    changed: list[CareLeaver] = []
+    for row, line_report in parsed:
+        if row is None or line_report.outcome is RowOutcome.INVALID:
+            continue
+        person = existing.get(row.case_reference)
+        values = row.model_dump(exclude_unset=True)
+        if person is None:
+            person = CareLeaver(local_authority_id=principal.local_authority_id, **values)
+            line_report.outcome = RowOutcome.CREATED
+        else:
+            differing = {k: v for k, v in values.items() if getattr(person, k) != v}
+            if not differing:
+                continue
+            for name, value in differing.items():
+                setattr(person, name, value)
+            line_report.outcome = RowOutcome.UPDATED
+        try:
+            check_care_history(person)
+        except InvalidInput as exc:
+            line_report.outcome = RowOutcome.INVALID
+            line_report.errors = [
+                {"field": e["field"], "message": e["message"]} for e in exc.extensions["errors"]
+            ]
+            if person in session:
+                await session.refresh(person)  # undo the changes to an existing record
+            continue
+        changed.append(person)
+    invalid = any(r.outcome is RowOutcome.INVALID for _, r in parsed)
+    result = ImportReport(
+        mode,
+        dry_run,
+        imported=not dry_run and not (invalid and mode is ImportMode.ALL_OR_NOTHING),
+        rows=[r for _, r in parsed],
+    )
+    if not result.imported:
+        session.expunge_all()  # nothing is written: the caller's unit of work commits an empty change
+        if invalid and mode is ImportMode.ALL_OR_NOTHING and not dry_run:
+            bad = result.count(RowOutcome.INVALID)
+            raise ImportRejected(
+                f"{bad} row{'s' if bad != 1 else ''} cannot be imported, so nothing was (all or nothing).",
+                errors=[
+                    {
+                        "location": "body",
+                        "pointer": f"#/rows/{r.line}",
+                        "field": f"line {r.line}",
+                        "message": "; ".join(f"{e['field']}: {e['message']}" for e in r.errors),
+                        "code": "row",
+                    }
+                    for r in result.rows
+                    if r.outcome is RowOutcome.INVALID
+                ],
+                report=report_dict(result),
+            )
+        return result
+    for person in changed:
+        session.add(person)
+    await session.flush()
+    for person in changed:
+        await refresh_status(session, person, today)
+        await hooks.record_changed(session, person.id)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        "care_leaver_import",
+        subjects=[p.id for p in changed],
+        local_authority_id=principal.local_authority_id,
+        details={
+            "created": result.count(RowOutcome.CREATED),
+            "updated": result.count(RowOutcome.UPDATED),
+            "unchanged": result.count(RowOutcome.UNCHANGED),
+            "invalid": result.count(RowOutcome.INVALID),
+        },
+    )
+    return result
+
+
+def report_dict(report: ImportReport) -> dict[str, Any]:
+    return {
+        "mode": report.mode.value,
+        "dry_run": report.dry_run,
+        "imported": report.imported,
+        "counts": {o.value: report.count(o) for o in RowOutcome},
+        "rows": [
+            {
+                "line": r.line,
+                "case_reference": r.case_reference,
+                "outcome": r.outcome.value,
+                "errors": r.errors,
+            }
+            for r in report.rows
+        ],
+    }
