@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import __version__
+from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
 from app.api.middleware import RequestContextMiddleware
@@ -18,6 +19,7 @@ from app.audit.router import router as audit_router
 from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
+from app.care_leavers.router import me_router as care_leaver_me_router
 from app.care_leavers.router import router as care_leavers_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
@@ -33,6 +35,8 @@ ROUTERS = [
     local_authorities_router,
     entitlements_router,
     care_leavers_router,
+    care_leaver_me_router,
+    advisers_router,
     partners_router,
     accounts_router,
     audit_router,

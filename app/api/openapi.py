@@ -47,6 +47,11 @@ TAGS: list[dict[str, str]] = [
         "You see only the people your role, council, team and caseload allow; others answer 404.",
     },
     {
+        "name": "Personal advisers",
+        "description": "Advisers, their caseloads, the queue of young people due an adviser, the 21-plus "
+        "queue, and for the app: how to reach my adviser.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },

@@ -15,7 +15,7 @@ from app.db.pagination import SortKey, Window, keyset_page
 USERS_BY_EMAIL = SortKey("email", (UserAccount.email,))
 
 
-def _has_role(role: Role) -> ColumnElement[bool]:
+def has_role(role: Role) -> ColumnElement[bool]:
     # Roles are a short JSON list of strings; its text form is portable to search.
     return cast(UserAccount.roles, String).like(f'%"{role.value}"%')
 
@@ -129,9 +129,9 @@ class AuthRepository:
         if kind is not None:
             stmt = stmt.where(UserAccount.kind == kind)
         if role is not None:
-            stmt = stmt.where(_has_role(role))
+            stmt = stmt.where(has_role(role))
         if any_of_roles is not None:
-            stmt = stmt.where(or_(*(_has_role(r) for r in sorted(any_of_roles))))
+            stmt = stmt.where(or_(*(has_role(r) for r in sorted(any_of_roles))))
         return await keyset_page(self.session, stmt, USERS_BY_EMAIL, limit=limit, cursor=cursor)
 
     async def team(self, team_id: uuid.UUID) -> Team | None:

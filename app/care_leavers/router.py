@@ -46,6 +46,8 @@ from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.core.errors import InvalidInput, field_error
 from app.core.schemas import IsoDate
+from app.entitlements import service as entitlements
+from app.entitlements.schemas import EligibilityReport
 
 router = APIRouter(prefix="/v1/care-leavers", tags=["Care leavers"])
 
@@ -432,3 +434,38 @@ async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: Se
     person, scope = await service.load_for_write(session, principal, care_leaver_id)
     person = await history.reopen_case(session, principal, person)
     return to_read(person, principal.local_authority_gss or "", await service.current_adviser(session, scope))
+
+
+@router.get(
+    "/{care_leaver_id}/entitlements",
+    summary="What this young person is entitled to",
+    response_model=EligibilityReport,
+    responses=problem_responses(401, 403, 404),
+)
+async def get_care_leaver_entitlements(
+    care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep, on: OnQuery = None
+) -> Response:
+    """The council's Local Offer evaluated from the record (as it stood `on` a date, default today): every
+    entitlement eligible, not eligible or unknown, with the reasons; unknown ones list the facts to record."""
+    when = on or uk_today()
+    offer, results = await service.evaluate_for_person(session, principal, care_leaver_id, when)
+    return Response(entitlements.report_body(offer, when, results), media_type="application/json")
+
+
+me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
+CareLeaverSelf = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
+
+
+@me_router.get(
+    "/entitlements",
+    summary="What I am entitled to",
+    response_model=EligibilityReport,
+    responses=problem_responses(401, 403),
+)
+async def get_my_entitlements(principal: CareLeaverSelf, session: SessionDep, on: OnQuery = None) -> Response:
+    """Everything in your council's Local Offer, and whether you can get it, from your record: with the
+    reasons, and what would change the answer."""
+    assert principal.care_leaver_id is not None
+    when = on or uk_today()
+    offer, results = await service.evaluate_for_person(session, principal, principal.care_leaver_id, when)
+    return Response(entitlements.report_body(offer, when, results), media_type="application/json")

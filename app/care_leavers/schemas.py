@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.config import JsonDict
 
 from app.auth.enums import ConsentRecipient
+from app.auth.schemas import Email, Phone
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, ContactMethod, RecordStatus
 from app.core.clock import uk_today
 from app.core.schemas import Count, Flag, InputModel, IsoDate
@@ -47,10 +48,6 @@ _PERSON: JsonDict = {
     "updated_at": "2026-11-02T14:12:00+00:00",
 }
 
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{7,20}$")]
-Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
-]
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Pronouns = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Weeks = Annotated[Count, Field(ge=0, le=600)]
@@ -386,10 +383,7 @@ class CareLeaverAccountCreate(InputModel):
         },
     )
 
-    email: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
-    ]
+    email: Email
     password: Annotated[str, StringConstraints(min_length=12, max_length=1024)]
 
 

@@ -17,9 +17,10 @@ from app.auth.passwords import hash_password
 from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
-from app.care_leavers import hooks
-from app.care_leavers.enums import CircumstanceKind
+from app.care_leavers import history, hooks
+from app.care_leavers.enums import CircumstanceKind, SupportRequestStatus
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
+from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import check_care_history, refresh_stale_statuses, refresh_status
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
@@ -32,6 +33,10 @@ from app.care_leavers.schemas import (
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
+from app.entitlements import service as entitlements
+from app.entitlements.published import PublishedOffer
+from app.entitlements.rules.engine import Result
+from app.local_authorities.repository import LocalAuthorityRepository
 
 RESOURCE = "care_leaver"
 REQUIRED_FIELDS = {"given_name", "family_name", "date_of_birth", "still_looked_after"}
@@ -201,6 +206,13 @@ async def allocate_adviser(
             )
         current.ended_on = started_on
         await session.flush()
+    for request in await repo.open_support_requests(person.id):
+        # Asking for an adviser (the 21-plus queue) is answered by allocating one.
+        request.status, request.resolved_at, request.resolved_by = (
+            SupportRequestStatus.ALLOCATED,
+            utc_now(),
+            principal.user_id,
+        )
     allocation = AdviserAllocation(
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
@@ -390,3 +402,31 @@ async def circumstances(
     session: AsyncSession, person: CareLeaver, kind: CircumstanceKind | None
 ) -> list[Circumstance]:
     return await CareLeaverRepository(session).circumstances(person.id, kind)
+
+
+async def evaluate_for_person(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, on: date
+) -> tuple[PublishedOffer, list[Result]]:
+    """What the young person is entitled to on `on`, from their record as it stood that day."""
+    person, _ = await load_for_read(session, principal, care_leaver_id)
+    snapshot = await history.snapshot_on(session, person, on)
+    decision = await history.decide(session, person, on)
+    authority = await LocalAuthorityRepository(session).get_by_id(person.local_authority_id)
+    assert authority is not None
+    facts = facts_from_record(
+        person, authority.gss_code, {k: e.details for k, e in snapshot.items()}, decision.status, on
+    )
+    offer, results = await entitlements.evaluate_entitlements(
+        session, person.local_authority_id, facts, on=on, now=utc_now()
+    )
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        "entitlements",
+        resource_id=person.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+        details={"on": on.isoformat()},
+    )
+    return offer, results

@@ -35,3 +35,15 @@ def latest_birth_date(on: date, age: int) -> date:
         return on.replace(year=on.year - age)
     except ValueError:  # `on` is 29 February: someone born on 28 February has had their birthday
         return date(on.year - age, 2, 28)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has no such day (31 Jan + 1 = 28/29 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, min(start.day, day))
+        except ValueError:
+            continue
+    raise ValueError("unreachable: every month has a 28th")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
@@ -28,4 +30,12 @@ class LocalAuthorityRepository:
 
     async def district_by_gss_code(self, gss_code: str) -> District | None:
         stmt = select(District).where(District.gss_code == gss_code)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def get_by_id(self, local_authority_id: uuid.UUID) -> LocalAuthority | None:
+        stmt = (
+            select(LocalAuthority)
+            .where(LocalAuthority.id == local_authority_id)
+            .options(selectinload(LocalAuthority.districts))
+        )
         return (await self.session.execute(stmt)).scalar_one_or_none()

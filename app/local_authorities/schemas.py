@@ -17,6 +17,8 @@ _NOTTS_EXAMPLE: JsonDict = {
     "dfe_la_number": 891,
     "website": "https://www.nottinghamshire.gov.uk",
     "collects_council_tax": False,
+    "duty_phone": "0115 496 0050",
+    "out_of_hours_phone": "0115 496 0999",
 }
 _ASHFIELD_EXAMPLE: JsonDict = {
     "gss_code": "E07000170",
@@ -51,6 +53,8 @@ class LocalAuthoritySummary(BaseModel):
     collects_council_tax: bool = Field(
         description="True for a unitary council; in a county, the district councils collect it"
     )
+    duty_phone: str | None = Field(description="The leaving care service's duty line")
+    out_of_hours_phone: str | None = Field(description="Out of hours: the emergency duty number")
 
 
 class LocalAuthorityRead(LocalAuthoritySummary):

@@ -211,6 +211,64 @@ ENTRIES: dict[str, Entry] = {
             )
         },
     ),
+    "GET /v1/care-leavers/{care_leaver_id}/entitlements": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/entitlements",
+    ),
+    "GET /v1/me/entitlements": Entry(only(LEAVERS), lambda w: "/v1/me/entitlements"),
+    "GET /v1/me/adviser": Entry(only(LEAVERS), lambda w: "/v1/me/adviser"),
+    "POST /v1/me/support-requests": Entry(
+        # Both already have an adviser: refused with 409, never created.
+        only({"leaver_a1": 409, "leaver_a2": 409}),
+        lambda w: "/v1/me/support-requests",
+        body=lambda w, a: {"message": "please"},
+    ),
+    "GET /v1/support-requests": Entry(only(MANAGERS | ADMINS), lambda w: "/v1/support-requests"),
+    "PATCH /v1/support-requests/{request_id}": Entry(
+        only({"leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/support-requests/{w.support_request.id}",  # type: ignore[union-attr]
+        body=lambda w, a: {"status": "withdrawn"},
+    ),
+    "GET /v1/advisers": Entry(only(STAFF), lambda w: "/v1/advisers"),
+    "GET /v1/advisers/unallocated-young-people": Entry(
+        only(MANAGERS | ADMINS), lambda w: "/v1/advisers/unallocated-young-people"
+    ),
+    "GET /v1/advisers/{adviser_id}": Entry(
+        only({**dict.fromkeys(STAFF_COUNTY, 404), **dict.fromkeys(STAFF_CITY, 200)}),
+        lambda w: f"/v1/advisers/{w.users['pa_a1'].id}",
+    ),
+    "GET /v1/advisers/{adviser_id}/caseload": Entry(
+        only(
+            {
+                **dict.fromkeys(STAFF_COUNTY, 404),
+                "pa_a1": 200,
+                "pa_a2": 200,
+                "manager_a": 200,
+                "admin_city": 200,
+                "pa_b1": 403,
+            }
+        ),
+        lambda w: f"/v1/advisers/{w.users['pa_a1'].id}/caseload",
+    ),
+    "PATCH /v1/advisers/{adviser_id}": Entry(
+        only(
+            {
+                **dict.fromkeys(STAFF_COUNTY, 404),
+                "pa_a1": 200,
+                "pa_a2": 403,
+                "manager_a": 200,
+                "admin_city": 200,
+                "pa_b1": 403,
+            }
+        ),
+        lambda w: f"/v1/advisers/{w.users['pa_a1'].id}",
+        body=lambda w, a: {"working_pattern": "Monday to Friday, 9 to 5"},
+    ),
+    "PUT /v1/local-authorities/{gss_code}/service-contacts": Entry(
+        only({"admin_city": 200}),
+        lambda w: "/v1/local-authorities/E06000018/service-contacts",
+        body=lambda w, a: {"duty_phone": "0115 496 0050", "out_of_hours_phone": "0115 496 0999"},
+    ),
     "GET /v1/council-tax-exemptions": Entry(only(PARTNERS | ADMINS), lambda w: "/v1/council-tax-exemptions"),
     "GET /v1/council-tax-exemptions/{care_leaver_id}": Entry(
         only({"partner_ash": 200, "partner_rush": 404, "admin_county": 200, "admin_city": 404}),

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import ConsentRecipient, Role
 from app.auth.models import UserAccount
-from app.care_leavers.models import CareLeaver
+from app.care_leavers.enums import SupportRequestStatus
+from app.care_leavers.models import CareLeaver, SupportRequest
 from app.core.settings import Settings
 from tests.support import factories as f
 
@@ -45,6 +46,7 @@ class World:
     users: dict[str, UserAccount] = field(default_factory=dict)
     people: dict[str, CareLeaver] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    support_request: SupportRequest | None = None
 
     def headers(self, actor: str) -> dict[str, str]:
         return {} if actor == "anonymous" else f.bearer(self.tokens[actor])
@@ -89,6 +91,15 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     )
     u["leaver_a1"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a1"])
     u["leaver_a2"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a2"])
+    # An open 21-plus request of p_a1's (as if asked before their adviser was allocated).
+    w.support_request = SupportRequest(
+        local_authority_id=p["p_a1"].local_authority_id,
+        care_leaver_id=p["p_a1"].id,
+        message="Please call me",
+        status=SupportRequestStatus.OPEN,
+    )
+    session.add(w.support_request)
+    await session.flush()
     for name, account in u.items():
         w.tokens[name] = await f.token_for(session, settings, account)
     return w

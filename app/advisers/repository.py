@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from app.auth.enums import Role
+from app.auth.models import UserAccount
+from app.auth.repository import USERS_BY_EMAIL, has_role
+from app.care_leavers.enums import SupportRequestStatus
+from app.care_leavers.models import AdviserAllocation, CareLeaver, SupportRequest
+from app.db.pagination import SortKey, Window, keyset_page
+
+REQUESTS_OLDEST_FIRST = SortKey("created_at", (SupportRequest.created_at, SupportRequest.id))
+
+
+def _current(today: date) -> ColumnElement[bool]:
+    return and_(
+        AdviserAllocation.started_on <= today,
+        or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > today),
+    )
+
+
+class AdviserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def page(
+        self, local_authority_id: uuid.UUID, team_id: uuid.UUID | None, *, limit: int, cursor: str | None
+    ) -> Window[UserAccount]:
+        stmt = (
+            select(UserAccount)
+            .options(joinedload(UserAccount.team))
+            .where(
+                UserAccount.local_authority_id == local_authority_id,
+                UserAccount.is_active.is_(True),
+                has_role(Role.PERSONAL_ADVISER),
+            )
+        )
+        if team_id is not None:
+            stmt = stmt.where(UserAccount.team_id == team_id)
+        return await keyset_page(self.session, stmt, USERS_BY_EMAIL, limit=limit, cursor=cursor)
+
+    async def adviser(self, adviser_id: uuid.UUID) -> UserAccount | None:
+        stmt = (
+            select(UserAccount)
+            .options(joinedload(UserAccount.team))
+            .where(UserAccount.id == adviser_id, has_role(Role.PERSONAL_ADVISER))
+        )
+        return (await self.session.execute(stmt)).scalars().one_or_none()
+
+    async def caseload_sizes(self, adviser_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, int]:
+        if not adviser_ids:
+            return {}
+        stmt = (
+            select(AdviserAllocation.adviser_id, func.count())
+            .join(CareLeaver, CareLeaver.id == AdviserAllocation.care_leaver_id)
+            .where(
+                AdviserAllocation.adviser_id.in_(adviser_ids), _current(today), CareLeaver.closed_on.is_(None)
+            )
+            .group_by(AdviserAllocation.adviser_id)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        return {adviser_id: int(count) for adviser_id, count in rows}
+
+    async def caseload(self, adviser_id: uuid.UUID, today: date) -> list[tuple[CareLeaver, date]]:
+        """Everyone currently allocated to the adviser, with the date it started: one query."""
+        stmt = (
+            select(CareLeaver, AdviserAllocation.started_on)
+            .join(AdviserAllocation, AdviserAllocation.care_leaver_id == CareLeaver.id)
+            .where(
+                AdviserAllocation.adviser_id == adviser_id, _current(today), CareLeaver.closed_on.is_(None)
+            )
+            .order_by(CareLeaver.family_name, CareLeaver.given_name, CareLeaver.id)
+        )
+        return [(person, started) for person, started in (await self.session.execute(stmt)).all()]
+
+    async def in_care_without_adviser(
+        self, local_authority_id: uuid.UUID, born_on_or_before: date, today: date
+    ) -> list[CareLeaver]:
+        allocated = select(AdviserAllocation.care_leaver_id).where(_current(today))
+        stmt = (
+            select(CareLeaver)
+            .where(
+                CareLeaver.local_authority_id == local_authority_id,
+                CareLeaver.still_looked_after.is_(True),
+                CareLeaver.closed_on.is_(None),
+                CareLeaver.date_of_birth <= born_on_or_before,
+                CareLeaver.id.not_in(allocated),
+            )
+            .order_by(CareLeaver.date_of_birth, CareLeaver.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def support_requests(
+        self,
+        local_authority_id: uuid.UUID,
+        status: SupportRequestStatus | None,
+        *,
+        limit: int,
+        cursor: str | None,
+    ) -> Window[tuple[SupportRequest, CareLeaver]]:
+        stmt = select(SupportRequest).where(SupportRequest.local_authority_id == local_authority_id)
+        if status is not None:
+            stmt = stmt.where(SupportRequest.status == status)
+        window = await keyset_page(self.session, stmt, REQUESTS_OLDEST_FIRST, limit=limit, cursor=cursor)
+        people = await self.people({r.care_leaver_id for r in window.items})
+        return Window([(r, people[r.care_leaver_id]) for r in window.items], window.next_cursor)
+
+    async def people(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
+        if not ids:
+            return {}
+        stmt = select(CareLeaver).where(CareLeaver.id.in_(ids))
+        return {p.id: p for p in (await self.session.execute(stmt)).scalars()}
+
+    async def support_request(self, request_id: uuid.UUID) -> SupportRequest | None:
+        return await self.session.get(SupportRequest, request_id)
