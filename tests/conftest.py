@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core.settings import Environment, Settings
@@ -130,3 +131,18 @@ def client_with(
             yield client
 
     return make
+
+
+@pytest.fixture
+def count_queries(engine: AsyncEngine) -> Iterator[list[str]]:
+    """Every SQL statement the app runs while the test is running (to prove a constant number)."""
+    statements: list[str] = []
+
+    def before(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", before)

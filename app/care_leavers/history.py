@@ -89,6 +89,8 @@ async def refresh_stale_statuses(session: AsyncSession, local_authority_id: uuid
     stale = await CareLeaverRepository(session).stale_statuses(local_authority_id, today)
     for person in stale:
         await refresh_status(session, person, today)
+    if stale:
+        await session.flush()  # the list that follows filters on the fresh values
     return len(stale)
 
 

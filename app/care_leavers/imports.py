@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
@@ -25,7 +25,7 @@ from app.care_leavers.errors import ImportRejected
 from app.care_leavers.history import check_care_history, refresh_status
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
-from app.care_leavers.schemas import CaseReference, GssCode, PersonName, Pronouns, Weeks
+from app.care_leavers.schemas import CaseReference, GssCode, PersonName, Pronouns
 from app.core.clock import uk_today
 from app.core.errors import InvalidInput
 from app.core.schemas import InputModel
@@ -66,7 +66,16 @@ def _csv_bool(value: Any) -> Any:
     return value
 
 
+def _csv_int(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise ValueError("must be a whole number")
+        return int(value)
+    return value
+
+
 CsvDate = Annotated[date, BeforeValidator(_csv_date)]
+CsvWeeks = Annotated[int, BeforeValidator(_csv_int), Field(ge=0, le=600)]
 CsvBool = Annotated[bool, BeforeValidator(_csv_bool)]
 
 
@@ -83,8 +92,8 @@ class ImportRow(InputModel):
     entered_care_on: CsvDate | None = None
     left_care_on: CsvDate | None = None
     still_looked_after: CsvBool = False
-    weeks_looked_after_since_14: Weeks | None = None
-    weeks_looked_after_after_16: Weeks | None = None
+    weeks_looked_after_since_14: CsvWeeks | None = None
+    weeks_looked_after_after_16: CsvWeeks | None = None
 
 
 COLUMNS = list(ImportRow.model_fields)

@@ -1,0 +1,181 @@
+"""Personal advisers: caseloads, the queues, and how a young person reaches someone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.enums import Role
+from app.care_leavers.models import CareLeaver
+from app.core.clock import uk_today
+from app.core.dates import add_months
+from app.core.settings import Settings
+from app.local_authorities.models import LocalAuthority
+from tests.support import factories as f
+from tests.support.world import World
+
+DAY = timedelta(days=1)
+
+
+async def test_a_caseload_shows_what_the_adviser_must_act_on(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    due = uk_today() - 3 * DAY
+    await session.execute(
+        update(CareLeaver).where(CareLeaver.id == world.id("p_a1")).values(next_contact_due_on=due)
+    )
+    body = (
+        await client.get(f"/v1/advisers/{world.users['pa_a1'].id}/caseload", headers=world.headers("pa_a1"))
+    ).json()
+    assert body["adviser"]["caseload_size"] == 2
+    entries = {e["care_leaver_id"]: e for e in body["items"]}
+    assert set(entries) == {str(world.id("p_a1")), str(world.id("p_a3"))}
+    assert entries[str(world.id("p_a1"))]["days_contact_overdue"] == 3
+    assert entries[str(world.id("p_a1"))]["age"] == 20
+
+
+async def test_a_caseload_of_60_takes_the_same_queries_as_a_caseload_of_1(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, count_queries: list[str]
+) -> None:
+    adviser = world.users["pa_b1"]
+    url, headers = f"/v1/advisers/{adviser.id}/caseload", world.headers("pa_b1")
+    await client.get(url, headers=headers)  # warm: the principal's lookups are the same every time
+    count_queries.clear()
+    assert len((await client.get(url, headers=headers)).json()["items"]) == 1
+    one = len(count_queries)
+    for _ in range(59):
+        await f.care_leaver(session, adviser=adviser)
+    count_queries.clear()
+    assert len((await client.get(url, headers=headers)).json()["items"]) == 60
+    assert len(count_queries) == one
+
+
+async def test_another_team_s_caseload_is_refused(client: httpx.AsyncClient, world: World) -> None:
+    response = await client.get(
+        f"/v1/advisers/{world.users['pa_a1'].id}/caseload", headers=world.headers("pa_b1")
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "adviser.caseload_out_of_scope"
+
+
+async def test_a_young_person_can_always_reach_someone(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    city = await session.execute(
+        update(LocalAuthority)
+        .where(LocalAuthority.gss_code == "E06000018")
+        .values(duty_phone="0115 496 0050", out_of_hours_phone="0115 496 0999")
+    )
+    assert city.rowcount == 1  # type: ignore[attr-defined]
+    adviser = world.users["pa_a1"]
+    await client.patch(
+        f"/v1/advisers/{adviser.id}",
+        json={"phone": "0115 496 0102", "working_pattern": "Mon to Thu, 9 to 5"},
+        headers=world.headers("pa_a1"),
+    )
+    mine = (await client.get("/v1/me/adviser", headers=world.headers("leaver_a1"))).json()
+    assert mine["adviser"]["name"] == adviser.display_name
+    assert mine["adviser"]["working_pattern"] == "Mon to Thu, 9 to 5"
+    assert mine["team_duty_phone"] == "0115 496 0999"  # the test team's duty line
+    assert mine["out_of_hours_phone"] == "0115 496 0999"
+    assert "0115 496 0999" in mine["message"]
+    assert mine["can_ask_for_an_adviser"] is False
+
+
+async def test_a_21_year_old_without_an_adviser_can_ask_for_one(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, settings: Settings
+) -> None:
+    person = await f.care_leaver(session, age_years=22)
+    account = await f.user(session, Role.CARE_LEAVER, care_leaver=person)
+    headers = f.bearer(await f.token_for(session, settings, account))
+    mine = (await client.get("/v1/me/adviser", headers=headers)).json()
+    assert mine["adviser"] is None
+    assert mine["can_ask_for_an_adviser"] is True
+    first = await client.post(
+        "/v1/me/support-requests", json={"message": "Help with college"}, headers=headers
+    )
+    assert first.status_code == 201
+    again = await client.post("/v1/me/support-requests", json={}, headers=headers)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    queue = (await client.get("/v1/support-requests", headers=world.headers("manager_a"))).json()
+    assert first.json()["id"] in {r["id"] for r in queue["items"]}
+    # Allocating an adviser answers the request.
+    allocated = await client.post(
+        f"/v1/care-leavers/{person.id}/adviser-allocations",
+        json={"adviser_id": str(world.users["pa_a1"].id)},
+        headers=world.headers("manager_a"),
+    )
+    assert allocated.status_code == 201
+    queue = (await client.get("/v1/support-requests", headers=world.headers("manager_a"))).json()
+    assert first.json()["id"] not in {r["id"] for r in queue["items"]}
+    done = (
+        await client.get(
+            "/v1/support-requests", params={"status": "allocated"}, headers=world.headers("admin_city")
+        )
+    ).json()
+    assert first.json()["id"] in {r["id"] for r in done["items"]}
+
+
+async def test_under_21_or_with_an_adviser_asking_is_refused(client: httpx.AsyncClient, world: World) -> None:
+    response = await client.post("/v1/me/support-requests", json={}, headers=world.headers("leaver_a1"))
+    assert response.status_code == 409
+    assert response.json()["detail"] == "You already have a personal adviser."
+
+
+async def test_a_young_person_withdraws_their_own_request_only(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    request_id = world.support_request.id  # type: ignore[union-attr]
+    refused = await client.patch(
+        f"/v1/support-requests/{request_id}", json={"status": "allocated"}, headers=world.headers("leaver_a1")
+    )
+    assert refused.status_code == 422
+    other = await client.patch(
+        f"/v1/support-requests/{request_id}", json={"status": "withdrawn"}, headers=world.headers("leaver_a2")
+    )
+    assert other.status_code == 404
+    withdrawn = await client.patch(
+        f"/v1/support-requests/{request_id}", json={"status": "withdrawn"}, headers=world.headers("leaver_a1")
+    )
+    assert withdrawn.json()["status"] == "withdrawn"
+
+
+async def test_young_people_in_care_from_17_and_a_quarter_without_an_adviser_are_queued(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    today = uk_today()
+    just_in = await f.care_leaver(session, date_of_birth=add_months(today, -207))  # 17¼ today
+    too_young = await f.care_leaver(session, date_of_birth=add_months(today, -207) + DAY)
+    allocated = await f.care_leaver(
+        session, date_of_birth=add_months(today, -209), adviser=world.users["pa_a1"]
+    )
+    for person in (just_in, too_young, allocated):
+        person.still_looked_after = True
+    await session.flush()
+    queue = (
+        await client.get("/v1/advisers/unallocated-young-people", headers=world.headers("manager_a"))
+    ).json()
+    by_id = {q["care_leaver_id"]: q for q in queue}
+    assert str(just_in.id) in by_id
+    assert str(too_young.id) not in by_id and str(allocated.id) not in by_id
+    assert by_id[str(just_in.id)]["allocate_by"] == add_months(just_in.date_of_birth, 210).isoformat()
+    assert by_id[str(just_in.id)]["days_left"] > 0
+
+
+async def test_advisers_are_listed_with_caseload_sizes_and_edited_by_the_right_people(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    listed = (await client.get("/v1/advisers", headers=world.headers("pa_b1"))).json()["items"]
+    sizes = {a["id"]: a["caseload_size"] for a in listed}
+    assert sizes[str(world.users["pa_a1"].id)] == 2
+    assert str(world.users["pa_n1"].id) not in sizes  # the county's advisers are not the city's
+    colleague = await client.patch(
+        f"/v1/advisers/{world.users['pa_a1'].id}",
+        json={"working_pattern": "x"},
+        headers=world.headers("pa_a2"),
+    )
+    assert colleague.status_code == 403
