@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.people import load_people
+from app.demo.records import load_records
 
 
 class DemoModeRequired(RuntimeError):
@@ -24,7 +25,10 @@ class DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     # Later domains append their steps here, after the ones they depend on.
-    return [DemoStep("Accounts, teams, partners and care leavers", load_people)]
+    return [
+        DemoStep("Accounts, teams, partners and care leavers", load_people),
+        DemoStep("Care histories, circumstances and council numbers", load_records),
+    ]
 
 
 async def load_demo_data(

@@ -190,7 +190,7 @@ _GIVEN = [
 _FAMILY = ["Example", "Sample", "Demo", "Placeholder", "Mockley", "Fakeham", "Testwood", "Specimen", "Trial"]
 
 
-def _people() -> list[DemoPerson]:
+def people() -> list[DemoPerson]:
     year = 365
     named = [
         DemoPerson(
@@ -300,7 +300,7 @@ async def load_people(session: AsyncSession) -> int:
 async def _load_care_leavers(session: AsyncSession, councils: dict[str, uuid.UUID]) -> int:
     today = uk_today()
     added = 0
-    for number, person in enumerate(_people(), start=1):
+    for number, person in enumerate(people(), start=1):
         person_id = demo_id("care-leaver", person.key)
         record = CareLeaver(
             id=person_id,
@@ -329,7 +329,7 @@ async def _load_care_leavers(session: AsyncSession, councils: dict[str, uuid.UUI
 async def _load_allocations(session: AsyncSession, councils: dict[str, uuid.UUID]) -> int:
     added = 0
     started = uk_today() - timedelta(days=200)
-    for person in _people():
+    for person in people():
         if person.adviser is None:
             continue
         allocation_id = demo_id("allocation", person.key)
