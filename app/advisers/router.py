@@ -100,7 +100,9 @@ AdviserId = Annotated[uuid.UUID, Path(description="The adviser's account id")]
 
 
 @router.get(
-    "/advisers/{adviser_id}", summary="Get a personal adviser", responses=problem_responses(401, 403, 404)
+    "/advisers/{adviser_id:uuid}",
+    summary="Get a personal adviser",
+    responses=problem_responses(401, 403, 404),
 )
 async def get_adviser(adviser_id: AdviserId, principal: Staff, session: SessionDep) -> AdviserRead:
     """One of your council's advisers."""
@@ -109,7 +111,7 @@ async def get_adviser(adviser_id: AdviserId, principal: Staff, session: SessionD
 
 
 @router.patch(
-    "/advisers/{adviser_id}",
+    "/advisers/{adviser_id:uuid}",
     summary="Update an adviser's profile",
     responses=problem_responses(401, 403, 404),
 )
@@ -122,7 +124,7 @@ async def update_adviser(
 
 
 @router.get(
-    "/advisers/{adviser_id}/caseload",
+    "/advisers/{adviser_id:uuid}/caseload",
     summary="An adviser's caseload",
     responses=problem_responses(401, 403, 404),
 )
@@ -241,7 +243,7 @@ async def list_support_requests(
 
 
 @router.patch(
-    "/support-requests/{request_id}",
+    "/support-requests/{request_id:uuid}",
     summary="Withdraw my request",
     responses=problem_responses(401, 403, 404),
 )

@@ -136,14 +136,16 @@ async def create_user(
     return UserRead.model_validate(user)
 
 
-@accounts_router.get("/users/{user_id}", summary="Get an account", responses=problem_responses(401, 403, 404))
+@accounts_router.get(
+    "/users/{user_id:uuid}", summary="Get an account", responses=problem_responses(401, 403, 404)
+)
 async def get_user(user_id: uuid.UUID, principal: Admin, session: SessionDep) -> UserRead:
     """One account of the caller's council."""
     return UserRead.model_validate(await accounts.get_user(session, principal, user_id))
 
 
 @accounts_router.patch(
-    "/users/{user_id}", summary="Change an account", responses=problem_responses(401, 403, 404)
+    "/users/{user_id:uuid}", summary="Change an account", responses=problem_responses(401, 403, 404)
 )
 async def update_user(
     user_id: uuid.UUID, body: UserUpdate, principal: Admin, session: SessionDep

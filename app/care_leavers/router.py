@@ -194,7 +194,7 @@ async def import_care_leavers(
     return ImportReportRead.model_validate(imports.report_dict(report))
 
 
-@router.get("/{care_leaver_id}", summary="Get a care leaver", responses=problem_responses(401, 403, 404))
+@router.get("/{care_leaver_id:uuid}", summary="Get a care leaver", responses=problem_responses(401, 403, 404))
 async def get_care_leaver(
     care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep
 ) -> CareLeaverRead:
@@ -206,7 +206,9 @@ async def get_care_leaver(
 
 
 @router.patch(
-    "/{care_leaver_id}", summary="Correct a care leaver's details", responses=problem_responses(401, 403, 404)
+    "/{care_leaver_id:uuid}",
+    summary="Correct a care leaver's details",
+    responses=problem_responses(401, 403, 404),
 )
 async def update_care_leaver(
     care_leaver_id: uuid.UUID, body: CareLeaverUpdate, principal: Staff, session: SessionDep
@@ -218,7 +220,7 @@ async def update_care_leaver(
 
 
 @router.get(
-    "/{care_leaver_id}/adviser-allocations",
+    "/{care_leaver_id:uuid}/adviser-allocations",
     summary="Personal adviser history",
     responses=problem_responses(401, 403, 404),
 )
@@ -233,7 +235,7 @@ async def list_adviser_allocations(
 
 
 @router.post(
-    "/{care_leaver_id}/adviser-allocations",
+    "/{care_leaver_id:uuid}/adviser-allocations",
     summary="Allocate a personal adviser",
     status_code=201,
     responses=problem_responses(401, 403, 404),
@@ -248,7 +250,7 @@ async def allocate_adviser(
 
 
 @router.get(
-    "/{care_leaver_id}/consents", summary="Consents to share", responses=problem_responses(401, 403, 404)
+    "/{care_leaver_id:uuid}/consents", summary="Consents to share", responses=problem_responses(401, 403, 404)
 )
 async def list_consents(
     care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep
@@ -260,7 +262,7 @@ async def list_consents(
 
 
 @router.post(
-    "/{care_leaver_id}/consents",
+    "/{care_leaver_id:uuid}/consents",
     summary="Record consent to share",
     status_code=201,
     responses=problem_responses(401, 403, 404),
@@ -275,7 +277,7 @@ async def give_consent(
 
 
 @router.delete(
-    "/{care_leaver_id}/consents/{recipient}",
+    "/{care_leaver_id:uuid}/consents/{recipient}",
     summary="Withdraw consent",
     status_code=204,
     responses=problem_responses(401, 403, 404),
@@ -289,7 +291,7 @@ async def withdraw_consent(
 
 
 @router.post(
-    "/{care_leaver_id}/account",
+    "/{care_leaver_id:uuid}/account",
     summary="Create the young person's app account",
     status_code=201,
     responses=problem_responses(401, 403, 404, 409),
@@ -317,7 +319,7 @@ def _status_read(decision: StatusDecision, on: date) -> LegalStatusRead:
 
 
 @router.get(
-    "/{care_leaver_id}/legal-status",
+    "/{care_leaver_id:uuid}/legal-status",
     summary="Legal status, with reasons",
     responses=problem_responses(401, 403, 404),
 )
@@ -332,7 +334,7 @@ async def get_legal_status(
 
 
 @router.put(
-    "/{care_leaver_id}/legal-status/override",
+    "/{care_leaver_id:uuid}/legal-status/override",
     summary="Override the legal status",
     responses=problem_responses(401, 403, 404),
 )
@@ -347,7 +349,7 @@ async def set_legal_status_override(
 
 
 @router.delete(
-    "/{care_leaver_id}/legal-status/override",
+    "/{care_leaver_id:uuid}/legal-status/override",
     summary="End the override",
     responses=problem_responses(401, 403, 404),
 )
@@ -364,7 +366,7 @@ def _circumstance_read(entry: Circumstance) -> CircumstanceRead:
 
 
 @router.get(
-    "/{care_leaver_id}/circumstances",
+    "/{care_leaver_id:uuid}/circumstances",
     summary="Circumstances history",
     responses=problem_responses(401, 403, 404),
 )
@@ -380,7 +382,7 @@ async def list_circumstances(
 
 
 @router.post(
-    "/{care_leaver_id}/circumstances",
+    "/{care_leaver_id:uuid}/circumstances",
     summary="Record a change of circumstances",
     status_code=201,
     responses=problem_responses(401, 403, 404),
@@ -394,7 +396,7 @@ async def add_circumstance(
 
 
 @router.get(
-    "/{care_leaver_id}/circumstances/on",
+    "/{care_leaver_id:uuid}/circumstances/on",
     summary="Circumstances on a date",
     responses=problem_responses(401, 403, 404),
 )
@@ -415,7 +417,7 @@ async def get_circumstances_on(
 
 
 @router.post(
-    "/{care_leaver_id}/closure", summary="Close the case", responses=problem_responses(401, 403, 404)
+    "/{care_leaver_id:uuid}/closure", summary="Close the case", responses=problem_responses(401, 403, 404)
 )
 async def close_case(
     care_leaver_id: uuid.UUID, body: ClosureCreate, principal: Manager, session: SessionDep
@@ -427,7 +429,7 @@ async def close_case(
 
 
 @router.delete(
-    "/{care_leaver_id}/closure", summary="Reopen the case", responses=problem_responses(401, 403, 404)
+    "/{care_leaver_id:uuid}/closure", summary="Reopen the case", responses=problem_responses(401, 403, 404)
 )
 async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: SessionDep) -> CareLeaverRead:
     """A care leaver may ask for support again at any time up to 25 (seeds 001, 003)."""
@@ -437,7 +439,7 @@ async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: Se
 
 
 @router.get(
-    "/{care_leaver_id}/entitlements",
+    "/{care_leaver_id:uuid}/entitlements",
     summary="What this young person is entitled to",
     response_model=EligibilityReport,
     responses=problem_responses(401, 403, 404),

@@ -56,7 +56,9 @@ async def list_council_tax_exemptions(
 
 
 @router.get(
-    "/{care_leaver_id}", summary="One care leaver's exemption", responses=problem_responses(401, 403, 404)
+    "/{care_leaver_id:uuid}",
+    summary="One care leaver's exemption",
+    responses=problem_responses(401, 403, 404),
 )
 async def get_council_tax_exemption(
     care_leaver_id: uuid.UUID, principal: DistrictOrAdmin, session: SessionDep, on: OnQuery = None

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from app.api.problems import PROBLEM_TYPE_BASE
 from app.core.settings import Settings
 from app.main import create_app
+from tests.support.world import World
 
 
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict:
@@ -82,3 +83,18 @@ async def test_unexpected_exception_is_a_500_problem_without_internals(
     # The traceback is logged, keyed by the same request id, for whoever is on call.
     logged = [r for r in caplog.records if r.name == "app.errors"]
     assert logged and logged[0].exc_info is not None
+
+
+async def test_a_static_path_beside_an_id_is_never_read_as_an_id(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin = world.headers("admin_city")
+    patch = await client.patch("/v1/advisers/unallocated-young-people", headers=admin, json={})
+    assert_problem(patch, 405, "request.method_not_allowed")
+    assert patch.headers["allow"] == "GET"
+    imports = await client.get("/v1/care-leavers/imports", headers=admin)
+    assert imports.headers["allow"] == "POST"
+    # An id that is not a UUID is an address with nothing at it; UUIDs are not case-sensitive.
+    assert_problem(await client.get("/v1/care-leavers/not-an-id", headers=admin), 404, "request.not_found")
+    upper = str(world.id("p_a1")).upper()
+    assert (await client.get(f"/v1/care-leavers/{upper}", headers=admin)).status_code == 200

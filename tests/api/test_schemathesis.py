@@ -82,17 +82,21 @@ ADMIN_ONLY = [
     "list_partner_organisations",
     "create_partner_organisation",
     "list_audit_events",
+    "import_care_leavers",
+    "set_service_contacts",
 ]
+# Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
+ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]
 
 
-def create_identities(base_url: str) -> tuple[list[Identity], Identity]:
+def create_identities(base_url: str) -> tuple[list[Identity], Identity, str]:
     """The peers: an adviser in each council with a young person on their caseload (the city one is also a
     team manager, so it may create records). Also that young person's app account, a district partner,
     and a fresh county admin for the administrators' operations."""
     tag = secrets.token_hex(4)
     with httpx.Client(base_url=base_url, timeout=30) as client:
         identities = []
-        people = {}
+        people, advisers = {}, {}
         for key, admin_email, district, roles in (
             ("x", "admin@nottingham.demo", "E06000018", ["personal_adviser", "team_manager"]),
             ("y", "admin@notts.demo", "E07000170", ["personal_adviser"]),
@@ -143,6 +147,7 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity]:
             )
             identities.append(pa)
             people[key] = person["id"]
+            advisers[key] = user["id"]
         city = _sign_in(client, "admin@nottingham.demo", "demo")
         county = _sign_in(client, "admin@notts.demo", "demo")
         leaver = Identity("leaver_x", f"leaver.{tag}@fuzz.example", secrets.token_urlsafe(18))
@@ -170,7 +175,8 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity]:
         identities += [leaver, Identity("partner_ash", "ashfield@partners.demo", "demo")]
         for identity in [*identities, admin]:  # each can really sign in before the run starts
             _sign_in(client, identity.email, identity.password)
-    return identities, admin
+    # An adviser of the admin's council, so caseload and profile operations can be reached.
+    return identities, admin, advisers["y"]
 
 
 def wfc_document(identities: list[Identity]) -> dict[str, Any]:
@@ -200,12 +206,20 @@ def wfc_document(identities: list[Identity]) -> dict[str, Any]:
 
 
 def run_schemathesis(
-    base_url: str, work: Path, identities: list[Identity], *, peers: list[str], operations: list[str]
+    base_url: str,
+    work: Path,
+    identities: list[Identity],
+    *,
+    peers: list[str],
+    operations: list[str],
+    parameters: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     (work / "wfc.json").write_text(json.dumps(wfc_document(identities)))
     peer_line = f"peers = {json.dumps(peers)}\n" if peers else ""
+    parameter_lines = "".join(f'"{k}" = "{v}"\n' for k, v in (parameters or {}).items())
     (work / "schemathesis.toml").write_text(
         f'[auth.wfc]\npath = "{work / "wfc.json"}"\n{peer_line}\n[warnings]\nfail-on = ["missing_auth"]\n'
+        + (f"\n[parameters]\n{parameter_lines}" if parameter_lines else "")
     )
     return subprocess.run(
         [
@@ -312,17 +326,25 @@ def _operation_count() -> int:
 def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
     live_url: str, tmp_path: Path
 ) -> None:
-    identities, admin = create_identities(live_url)
+    identities, admin, adviser_y = create_identities(live_url)
     # Everyone's operations, with the two advisers as peers for ST402. Administrators' operations run
     # separately: an admin identity here could deactivate a peer in the middle of the run.
     shared, admins = tmp_path / "shared", tmp_path / "admins"
     shared.mkdir()
     admins.mkdir()
-    excluded = [arg for op in [*ADMIN_ONLY, "sign_out"] for arg in ("--exclude-operation-id", op)]
-    result = run_schemathesis(live_url, shared, identities, peers=["pa_x", "pa_y"], operations=excluded)
+    excluded = [
+        arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS, "sign_out"] for arg in ("--exclude-operation-id", op)
+    ]
+    result = run_schemathesis(
+        live_url,
+        shared,
+        identities,
+        peers=["pa_x", "pa_y"],
+        operations=excluded,
+    )
     peers = {"Fuzz adviser x", "Fuzz adviser y"}
     tested, entries, owners = check_run(result, shared, live_url, peers)
-    assert tested == _operation_count() - len(ADMIN_ONLY) - 1
+    assert tested == _operation_count() - len(ADMIN_ONLY) - len(ADVISER_OPERATIONS) - 1
     # ST402 really probed: some record one adviser read was asked for by the other, and refused.
     reads = cross_reads(entries, owners)
     probed = [pid for pid, by in reads.items() if peers <= by.keys() and any(200 in s for s in by.values())]
@@ -330,7 +352,9 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
     for pid in probed:
         assert sum(200 in reads[pid][peer] for peer in peers) == 1, f"both advisers read {pid}"
 
-    included = [arg for op in ADMIN_ONLY for arg in ("--include-operation-id", op)]
-    result = run_schemathesis(live_url, admins, [admin], peers=[], operations=included)
+    included = [arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS] for arg in ("--include-operation-id", op)]
+    result = run_schemathesis(
+        live_url, admins, [admin], peers=[], operations=included, parameters={"path.adviser_id": adviser_y}
+    )
     tested, _, _ = check_run(result, admins, live_url, {"Fuzz admin"})
-    assert tested == len(ADMIN_ONLY)
+    assert tested == len(ADMIN_ONLY) + len(ADVISER_OPERATIONS)
