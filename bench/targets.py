@@ -40,6 +40,11 @@ CHECK_BODY = json.dumps(
 )
 
 TARGETS: list[Target] = [
+    # Signed in: the token is checked against its live session, and each read writes an audit event.
+    Target(
+        "care-leavers list (adviser, audited)", "/v1/care-leavers?limit=25", account="pa1@nottingham.demo"
+    ),
+    Target("me/entitlements (care leaver)", "/v1/me/entitlements", account="leaver1@nottingham.demo"),
     Target("health/live", "/health/live"),
     Target("local-authorities list (DB)", "/v1/local-authorities"),
     Target("offer (pre-serialised, 34 KB)", "/v1/local-authorities/E10000024/offer"),
