@@ -4,7 +4,8 @@ Every function takes the council's id: the access layer passes the signed-in adm
 one council can never touch another's offer. Published versions are never changed; a draft is a
 copy of the current version, and publishing it makes a new version. Dated values already in force
 cannot be changed or removed by an edit, and a withdrawal cannot start in the past: what the app
-told a young person yesterday stays explainable. HTTP endpoints wrap these once roles exist.
+told a young person yesterday stays explainable. `app.entitlements.drafts` wraps these for the
+signed-in administrator (their council only, the draft's ETag, the audit trail).
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ _CARRIED = ("code", "position", "title", "summary", "category", "basis", "provid
 
 
 async def get_draft(session: AsyncSession, local_authority_id: uuid.UUID) -> OfferVersion:
-    draft = await OfferRepository(session).draft(local_authority_id)
+    """The draft, locked for the change the caller is about to make (until the unit of work ends)."""
+    draft = await OfferRepository(session).draft(local_authority_id, lock=True)
     if draft is None:
         raise DraftNotFound("There is no draft of this council's offer: start one first.")
     return draft

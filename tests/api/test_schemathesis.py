@@ -82,6 +82,14 @@ ADMIN_ONLY = [
     "list_partner_organisations",
     "create_partner_organisation",
     "list_audit_events",
+    "start_offer_draft",
+    "get_offer_draft",
+    "discard_offer_draft",
+    "add_draft_entitlement",
+    "replace_draft_entitlement",
+    "remove_draft_entitlement",
+    "withdraw_draft_entitlement",
+    "publish_offer_draft",
 ]
 
 
