@@ -81,7 +81,7 @@ async def get_draft(session: AsyncSession, principal: Principal, gss_code: str) 
     authority = await own_council(session, principal, gss_code)
     draft = await OfferRepository(session).draft(authority.id)
     if draft is None:
-        raise DraftNotFound(f"{authority.name} has no draft of its offer: start one first.")
+        raise _no_draft(authority)
     return _view(authority, draft)
 
 
@@ -178,10 +178,10 @@ async def publish_draft(
 ) -> Publication:
     """The draft named by `if_match` becomes the current offer; see the module docstring for repeats."""
     authority = await own_council(session, principal, gss_code)
-    if if_match is None:
-        raise _etag_required()
     repository = OfferRepository(session)
     draft = await repository.draft(authority.id, lock=True)  # a second publisher waits here
+    if if_match is None:
+        raise _etag_required() if draft is not None else _no_draft(authority)
     if draft is not None and _matches(if_match, draft_etag(authority, draft)):
         version = await management.publish_draft(session, authority.id, now=now, notes=body.notes)
         await _audit(session, principal, AuditAction.PUBLISH, VERSION, version, {"version": version.number})
@@ -199,7 +199,7 @@ async def publish_draft(
                 version=earlier.number,
             )
     if draft is None:
-        raise DraftNotFound(f"{authority.name} has no draft of its offer to publish.")
+        raise _no_draft(authority)
     raise _stale()
 
 
@@ -213,12 +213,17 @@ async def _draft_for_change(
 ) -> tuple[LocalAuthority, OfferVersion]:
     """The council and its draft, locked for this change, if the caller saw its current state."""
     authority = await own_council(session, principal, gss_code)
+    draft = await management.get_draft(session, authority.id)
+    # Preconditions are judged only on something that exists (RFC 9110 s13.2.1): 404 comes first.
     if if_match is None:
         raise _etag_required()
-    draft = await management.get_draft(session, authority.id)
     if not _matches(if_match, draft_etag(authority, draft)):
         raise _stale()
     return authority, draft
+
+
+def _no_draft(authority: LocalAuthority) -> DraftNotFound:
+    return DraftNotFound(f"{authority.name} has no draft of its offer: start one first.")
 
 
 def _etag_required() -> PreconditionRequired:

@@ -118,7 +118,7 @@ async def update_entitlement(
             "An entitlement's code never changes: withdraw it and add a new one instead.",
             errors=[field_error("code", f"must stay {code!r}")],
         )
-    _check_rules(definition)
+    _check_rules(definition, withdrawn_from=entitlement.withdrawn_from)
     published = await OfferRepository(session).latest_published(local_authority_id)
     before = next((e for e in published.entitlements if e.code == code), None) if published else None
     if before is not None:
@@ -203,7 +203,7 @@ def _parameters(definition: EntitlementWrite) -> dict[str, Any]:
     return {name: p.model_dump(mode="json") for name, p in definition.parameters.items()}
 
 
-def _check_rules(definition: EntitlementWrite) -> None:
+def _check_rules(definition: EntitlementWrite, *, withdrawn_from: date | None = None) -> None:
     """The rule may name only known facts, dates, parameters and sources (the engine's own validator)."""
     data = EntitlementData(
         code=definition.code,
@@ -213,6 +213,7 @@ def _check_rules(definition: EntitlementWrite) -> None:
         amount=definition.amount.model_dump(mode="json") if definition.amount else None,
         sources={s.id: s.citation for s in definition.sources},
         available_from=definition.available_from,
+        withdrawn_from=withdrawn_from,  # a withdrawal already made in the draft stays after the start
     )
     errors = validate_entitlement(data)
     if errors:

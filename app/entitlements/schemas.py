@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from app.core.schemas import InputModel, IsoDate
+from app.core.schemas import Count, Flag, InputModel, IsoDate
 from app.entitlements.enums import (
     Basis,
     Category,
@@ -243,7 +243,7 @@ class SourceWrite(InputModel):
     citation: Text
     document: Annotated[str, StringConstraints(max_length=300)] | None = None
     last_checked: BoundedDate
-    needs_checking: bool = False
+    needs_checking: Flag = False
 
 
 class ParameterValueWrite(InputModel):
@@ -255,7 +255,7 @@ class ParameterValueWrite(InputModel):
     )
 
     effective_from: BoundedDate
-    value: int = Field(ge=0, le=100_000_000)
+    value: Count = Field(ge=0, le=100_000_000)
     source: SourceId
 
 

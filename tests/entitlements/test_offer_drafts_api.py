@@ -216,6 +216,17 @@ async def test_a_new_entitlement_can_be_removed_but_a_published_one_must_be_with
         ({"owner": "someone"}, "owner", "request.validation_failed"),
         ({"available_from": 0}, "available_from", "request.validation_failed"),
         ({"title": "Nul\x00byte"}, "title", "request.validation_failed"),
+        (  # 0 is not false, and "1" is not a number
+            {"sources": [{"id": "city-driving", "citation": "A", "last_checked": "2026-11-23", "needs_checking": 0}]},
+            "sources.0.needs_checking",
+            "request.validation_failed",
+        ),
+        (
+            {"parameters": {"amount": {"unit": "pence", "values": [
+                {"effective_from": "2026-01-01", "value": "1", "source": "city-driving"}]}}},
+            "parameters.amount.values.0.value",
+            "request.validation_failed",
+        ),
     ],
 )  # fmt: skip
 async def test_invalid_definitions_are_refused_naming_the_field(
@@ -356,3 +367,38 @@ async def test_a_repeated_publication_publishes_once(client: httpx.AsyncClient, 
         f"{DRAFT}/publication", headers={"If-Match": '"9-' + "0" * 32 + '"', **admins.city}
     )
     assert nothing.status_code == 404 and nothing.json()["code"] == "offer.draft_not_found"
+
+
+async def test_an_entitlement_cannot_start_after_the_draft_withdraws_it(
+    client: httpx.AsyncClient, admins: Admins
+) -> None:
+    started = await client.post(DRAFT, json={}, headers=admins.city)
+    added = await client.post(
+        f"{DRAFT}/entitlements", json=driving_lessons(), headers={**admins.city, **if_match(started)}
+    )
+    soon, later = (uk_today() + timedelta(days=30)).isoformat(), (uk_today() + timedelta(days=60)).isoformat()
+    withdrawn = await client.post(
+        f"{DRAFT}/entitlements/driving-lessons/withdrawal",
+        json={"withdrawn_from": soon},
+        headers={**admins.city, **if_match(added)},
+    )
+    refused = await client.put(
+        f"{DRAFT}/entitlements/driving-lessons",
+        json=driving_lessons(available_from=later),
+        headers={**admins.city, **if_match(withdrawn)},
+    )
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["withdrawn_from"]
+
+
+async def test_without_a_draft_the_answer_is_404_whatever_the_preconditions(
+    client: httpx.AsyncClient, admins: Admins
+) -> None:
+    for method, path, body in (
+        ("DELETE", DRAFT, None),
+        ("POST", f"{DRAFT}/publication", {}),
+        ("POST", f"{DRAFT}/entitlements", driving_lessons()),
+    ):
+        response = await client.request(method, path, headers=admins.city, json=body)
+        assert response.status_code == 404, (method, path, response.text)
+        assert response.json()["code"] == "offer.draft_not_found"
