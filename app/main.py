@@ -25,6 +25,7 @@ from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
+from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
@@ -34,6 +35,7 @@ ROUTERS = [
     auth_router,
     local_authorities_router,
     entitlements_router,
+    offer_drafts_router,
     care_leavers_router,
     care_leaver_me_router,
     advisers_router,

@@ -38,6 +38,12 @@ TAGS: list[dict[str, str]] = [
         "sources. Public; conditional GET with ETag and If-None-Match.",
     },
     {
+        "name": "Local Offer management",
+        "description": "A council's administrators change its offer: start a draft, add, replace, remove or "
+        "withdraw entitlements, publish. Their own council only; every change sends the draft's ETag in "
+        "If-Match and is audited.",
+    },
+    {
         "name": "Eligibility",
         "description": "What a young person could get, on a date, with the reasons in plain English. Public.",
     },

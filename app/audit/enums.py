@@ -7,6 +7,7 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    PUBLISH = "publish"  # a council's offer: a draft became the version young people see
     EXPORT = "export"
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in_failed"

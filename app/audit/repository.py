@@ -49,6 +49,22 @@ class AuditRepository:
             stmt = stmt.where(AuditEvent.occurred_at <= occurred_to)
         return await keyset_page(self.session, stmt, NEWEST_FIRST, limit=limit, cursor=cursor)
 
+    async def has_event(
+        self, *, actor_id: uuid.UUID, action: AuditAction, resource_type: str, resource_id: str
+    ) -> bool:
+        """Whether this actor did this to this resource (e.g. who published a version of an offer)."""
+        stmt = (
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.actor_id == actor_id,
+                AuditEvent.action == action,
+                AuditEvent.resource_type == resource_type,
+                AuditEvent.resource_id == resource_id,
+            )
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).first() is not None
+
     async def subjects_of(self, event_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
         """The people each event is about, for a page of events in one query."""
         if not event_ids:

@@ -78,6 +78,11 @@ def may_write(principal: Principal, person: PersonScope) -> bool:
     return person_access(principal, person) >= Access.WRITE
 
 
+def may_manage_offer(principal: Principal, local_authority_id: uuid.UUID) -> bool:
+    """A council's Local Offer is changed only by that council's administrators."""
+    return principal.has(Role.LA_ADMIN) and principal.local_authority_id == local_authority_id
+
+
 ADMIN_ROLES = frozenset({Role.LA_ADMIN, Role.SYSTEM_ADMIN})
 
 

@@ -1,4 +1,4 @@
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 class OfferNotPublished(NotFound):
@@ -29,6 +29,21 @@ class EntitlementCodeTaken(Conflict):
 class PublicationOutOfOrder(Conflict):
     code = "offer.publication_out_of_order"
     title = "A later version is already published"
+
+
+class OfferAlreadyPublished(Conflict):
+    """The draft a request named has since been published by someone else."""
+
+    code = "offer.already_published"
+    title = "That draft is already published"
+
+
+class NotYourCouncil(Forbidden):
+    """An administrator manages only their own council's offer. The offer is public, so saying that
+    another council's exists reveals nothing (403, not 404)."""
+
+    code = "offer.not_your_council"
+    title = "Not your council's offer"
 
 
 class EntitlementInvalid(InvalidInput):

@@ -4,7 +4,8 @@ Every function takes the council's id: the access layer passes the signed-in adm
 one council can never touch another's offer. Published versions are never changed; a draft is a
 copy of the current version, and publishing it makes a new version. Dated values already in force
 cannot be changed or removed by an edit, and a withdrawal cannot start in the past: what the app
-told a young person yesterday stays explainable. HTTP endpoints wrap these once roles exist.
+told a young person yesterday stays explainable. `app.entitlements.drafts` wraps these for the
+signed-in administrator (their council only, the draft's ETag, the audit trail).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ _CARRIED = (
 
 
 async def get_draft(session: AsyncSession, local_authority_id: uuid.UUID) -> OfferVersion:
-    draft = await OfferRepository(session).draft(local_authority_id)
+    """The draft, locked for the change the caller is about to make (until the unit of work ends)."""
+    draft = await OfferRepository(session).draft(local_authority_id, lock=True)
     if draft is None:
         raise DraftNotFound("There is no draft of this council's offer: start one first.")
     return draft
@@ -132,7 +134,7 @@ async def update_entitlement(
             "An entitlement's code never changes: withdraw it and add a new one instead.",
             errors=[field_error("code", f"must stay {code!r}")],
         )
-    _check_rules(definition)
+    _check_rules(definition, withdrawn_from=entitlement.withdrawn_from)
     published = await OfferRepository(session).latest_published(local_authority_id)
     before = next((e for e in published.entitlements if e.code == code), None) if published else None
     if before is not None:
@@ -217,7 +219,7 @@ def _parameters(definition: EntitlementWrite) -> dict[str, Any]:
     return {name: p.model_dump(mode="json") for name, p in definition.parameters.items()}
 
 
-def _check_rules(definition: EntitlementWrite) -> None:
+def _check_rules(definition: EntitlementWrite, *, withdrawn_from: date | None = None) -> None:
     """The rule may name only known facts, dates, parameters and sources (the engine's own validator)."""
     data = EntitlementData(
         code=definition.code,
@@ -227,6 +229,7 @@ def _check_rules(definition: EntitlementWrite) -> None:
         amount=definition.amount.model_dump(mode="json") if definition.amount else None,
         sources={s.id: s.citation for s in definition.sources},
         available_from=definition.available_from,
+        withdrawn_from=withdrawn_from,  # a withdrawal already made in the draft stays after the start
     )
     errors = validate_entitlement(data)
     if errors:

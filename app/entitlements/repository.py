@@ -88,7 +88,12 @@ class OfferRepository:
         areas.update((gss, name) for gss, name in districts)
         return authorities, areas
 
-    async def draft(self, local_authority_id: uuid.UUID) -> OfferVersion | None:
+    async def draft(self, local_authority_id: uuid.UUID, *, lock: bool = False) -> OfferVersion | None:
+        """The council's draft. `lock` for a change: concurrent changes to the draft then take turns.
+
+        On PostgreSQL the row lock makes a second publisher wait, then find no draft (the status it
+        filters on has changed); SQLite's BEGIN IMMEDIATE already serialises writers.
+        """
         stmt = (
             select(OfferVersion)
             .where(
@@ -96,6 +101,14 @@ class OfferRepository:
                 OfferVersion.status == OfferStatus.DRAFT,
             )
             .options(selectinload(OfferVersion.entitlements))
+        )
+        if lock:
+            stmt = stmt.with_for_update(of=OfferVersion)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def version(self, local_authority_id: uuid.UUID, number: int) -> OfferVersion | None:
+        stmt = select(OfferVersion).where(
+            OfferVersion.local_authority_id == local_authority_id, OfferVersion.number == number
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 

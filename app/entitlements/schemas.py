@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -19,6 +17,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
+from app.core.schemas import Count, Flag, InputModel, IsoDate
 from app.entitlements.enums import (
     Basis,
     Category,
@@ -32,17 +31,9 @@ from app.entitlements.rules import Outcome, Period, Qualifier, Unit
 # Dates far outside a care leaver's life are refused at the edge, so date arithmetic never overflows.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _iso_date(value: object) -> object:
-    """A date is a YYYY-MM-DD string: pydantic would otherwise read the number 0 as 1 January 1970."""
-    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
-        return value
-    raise ValueError("must be a date in the format YYYY-MM-DD")
-
-
-BoundedDate = Annotated[date, BeforeValidator(_iso_date), Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+BoundedDate = Annotated[IsoDate, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 CouncilCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[ENSW]\d{8}$")]
 EntitlementCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -245,17 +236,17 @@ class OfferRead(BaseModel):
 # The council's side: what an la_admin sends to add or edit an entitlement in a draft.
 
 
-class SourceWrite(BaseModel):
+class SourceWrite(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_SOURCE]})
 
     id: SourceId
     citation: Text
     document: Annotated[str, StringConstraints(max_length=300)] | None = None
     last_checked: BoundedDate
-    needs_checking: bool = False
+    needs_checking: Flag = False
 
 
-class ParameterValueWrite(BaseModel):
+class ParameterValueWrite(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -264,11 +255,11 @@ class ParameterValueWrite(BaseModel):
     )
 
     effective_from: BoundedDate
-    value: int = Field(ge=0, le=100_000_000)
+    value: Count = Field(ge=0, le=100_000_000)
     source: SourceId
 
 
-class ParameterWrite(BaseModel):
+class ParameterWrite(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -289,7 +280,7 @@ class ParameterWrite(BaseModel):
     values: list[ParameterValueWrite] = Field(min_length=1, max_length=50)
 
 
-class AmountRuleWrite(BaseModel):
+class AmountRuleWrite(InputModel):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={"examples": [{"parameter": "amount", "period": "once", "qualifier": "exactly"}]},
@@ -300,7 +291,7 @@ class AmountRuleWrite(BaseModel):
     qualifier: Qualifier = Qualifier.EXACTLY
 
 
-class ContactWrite(BaseModel):
+class ContactWrite(InputModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_CONTACT]})
 
     label: ShortText
@@ -309,7 +300,7 @@ class ContactWrite(BaseModel):
     email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+$", max_length=200)] | None = None
 
 
-class ProviderWrite(BaseModel):
+class ProviderWrite(InputModel):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"kind": "council", "name": "Leaving Care Service"}]}
     )
@@ -318,7 +309,7 @@ class ProviderWrite(BaseModel):
     name: ShortText
 
 
-class EntitlementWrite(BaseModel):
+class EntitlementWrite(InputModel):
     """An entitlement as a council defines it in a draft; the rule is checked against the rule language."""
 
     model_config = ConfigDict(
@@ -355,6 +346,65 @@ class EntitlementWrite(BaseModel):
         if len(ids) != len(set(ids)):
             raise ValueError("source ids must be unique")
         return sources
+
+
+Notes = Annotated[str, StringConstraints(max_length=2000)]
+
+
+class OfferDraftCreate(InputModel):
+    """Starts the next version of the council's offer as a copy of the current one."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"notes": "Leisure pass: clearer wording; driving lessons added."}]}
+    )
+
+    notes: Notes = Field(default="", description="What this version changes, in the council's words")
+
+
+class OfferDraftRead(BaseModel):
+    """The council's next version of its offer, being edited: only its administrators see it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "local_authority": {"gss_code": "E10000024", "name": "Nottinghamshire County Council"},
+                    "version": 2,
+                    "created_at": "2026-11-23T14:05:00Z",
+                    "notes": "Leisure pass: clearer wording; driving lessons added.",
+                    "entitlements": [_ENTITLEMENT],
+                }
+            ]
+        }
+    )
+
+    local_authority: LocalAuthorityRef
+    version: int = Field(description="The number this version will have once published")
+    created_at: datetime
+    notes: str
+    entitlements: list[EntitlementRead]
+
+
+class WithdrawalCreate(InputModel):
+    """Stop offering an entitlement from a date, once the draft is published."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"withdrawn_from": "2027-04-01"}]})
+
+    withdrawn_from: BoundedDate = Field(
+        description="The first day it is no longer offered: today or later, and after `available_from`"
+    )
+
+
+class OfferPublicationCreate(InputModel):
+    """Publishes the draft: it becomes the offer young people see, from now."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"notes": "From 1 April 2027 the leisure pass is withdrawn."}]}
+    )
+
+    notes: Notes | None = Field(
+        default=None, description="Replaces the draft's notes; leave out to keep them"
+    )
 
 
 # The eligibility check.

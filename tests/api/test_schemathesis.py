@@ -84,6 +84,14 @@ ADMIN_ONLY = [
     "list_audit_events",
     "import_care_leavers",
     "set_service_contacts",
+    "start_offer_draft",
+    "get_offer_draft",
+    "discard_offer_draft",
+    "add_draft_entitlement",
+    "replace_draft_entitlement",
+    "remove_draft_entitlement",
+    "withdraw_draft_entitlement",
+    "publish_offer_draft",
 ]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]

@@ -8,7 +8,7 @@ ids cannot be probed). A new operation without an entry here fails `test_every_o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -16,9 +16,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.core.clock import uk_today
+from app.core.clock import uk_today, utc_now
+from app.db.session import Database
+from app.entitlements import drafts, management
+from app.entitlements.schemas import EntitlementWrite
+from tests.support import factories
 from tests.support.factories import PASSWORD
 from tests.support.world import ACTORS, World
 
@@ -47,6 +51,11 @@ def public(ok: int = 200) -> dict[str, int]:
     return dict.fromkeys(ACTORS, ok)
 
 
+# Run inside each actor's savepoint before the request, to arrange the state the operation acts on;
+# returns headers to send with it (e.g. an If-Match naming what it arranged).
+Arrange = Callable[[AsyncSession, World], Awaitable[dict[str, str]]]
+
+
 @dataclass
 class Entry:
     expect: dict[str, int]
@@ -55,6 +64,7 @@ class Entry:
     form: Callable[[World, str], dict[str, str]] | None = None
     files: Callable[[World, str], dict[str, tuple[str, bytes, str]]] | None = None
     query: dict[str, str] = field(default_factory=dict)
+    arrange: Arrange | None = None
 
 
 def person_read(person: str, readers: dict[str, int]) -> dict[str, int]:
@@ -70,6 +80,39 @@ P_A1_WRITERS = {"pa_a1": 200, "pa_a2": 403, "manager_a": 200, "admin_city": 200}
 
 def _staff_404(overrides: dict[str, int]) -> dict[str, int]:
     return {**dict.fromkeys(STAFF, 404), **overrides}
+
+
+CITY_DRAFT = "/v1/local-authorities/E06000018/offer/draft"
+
+
+def _new_entitlement(code: str, **changes: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "title": "Matrix entitlement",
+        "summary": "Added to a draft by the access matrix.",
+        "category": "support",
+        "basis": "discretionary",
+        "provider": {"kind": "council", "name": "Leaving Care Service"},
+        "how_to_claim": "Ask your personal adviser.",
+        "rule": {"age_under": 25},
+        "sources": [{"id": "matrix", "citation": "The access matrix", "last_checked": "2026-11-23"}],
+        **changes,
+    }
+
+
+async def city_draft(session: AsyncSession, world: World) -> dict[str, str]:
+    """A draft of the city's offer with one entitlement added in it, and its ETag as If-Match."""
+    city = await factories.council(session, factories.CITY)
+    draft = await management.start_draft(session, city.id, now=utc_now())
+    await management.add_entitlement(
+        session, city.id, EntitlementWrite.model_validate(_new_entitlement("matrix-added"))
+    )
+    return {"If-Match": drafts.draft_etag(city, draft)}
+
+
+def _offer_admin(status: int) -> dict[str, int]:
+    """Only the city's administrators manage the city's offer: the county's get 403, not 404 (it is public)."""
+    return only({"admin_city": status})
 
 
 ENTRIES: dict[str, Entry] = {
@@ -305,6 +348,39 @@ ENTRIES: dict[str, Entry] = {
         body=lambda w, a: {"name": f"University {a}", "kind": "university"},
     ),
     "GET /v1/audit-events": Entry(only(ADMINS), lambda w: "/v1/audit-events"),
+    "POST /v1/local-authorities/{gss_code}/offer/draft": Entry(
+        _offer_admin(201), lambda w: CITY_DRAFT, body=lambda w, a: {"notes": f"Draft by {a}"}
+    ),
+    "GET /v1/local-authorities/{gss_code}/offer/draft": Entry(
+        _offer_admin(200), lambda w: CITY_DRAFT, arrange=city_draft
+    ),
+    "DELETE /v1/local-authorities/{gss_code}/offer/draft": Entry(
+        _offer_admin(204), lambda w: CITY_DRAFT, arrange=city_draft
+    ),
+    "POST /v1/local-authorities/{gss_code}/offer/draft/entitlements": Entry(
+        _offer_admin(201),
+        lambda w: f"{CITY_DRAFT}/entitlements",
+        body=lambda w, a: _new_entitlement("matrix-new"),
+        arrange=city_draft,
+    ),
+    "PUT /v1/local-authorities/{gss_code}/offer/draft/entitlements/{code}": Entry(
+        _offer_admin(200),
+        lambda w: f"{CITY_DRAFT}/entitlements/matrix-added",
+        body=lambda w, a: _new_entitlement("matrix-added", title=f"Changed by {a}"),
+        arrange=city_draft,
+    ),
+    "DELETE /v1/local-authorities/{gss_code}/offer/draft/entitlements/{code}": Entry(
+        _offer_admin(204), lambda w: f"{CITY_DRAFT}/entitlements/matrix-added", arrange=city_draft
+    ),
+    "POST /v1/local-authorities/{gss_code}/offer/draft/entitlements/{code}/withdrawal": Entry(
+        _offer_admin(200),
+        lambda w: f"{CITY_DRAFT}/entitlements/matrix-added/withdrawal",
+        body=lambda w, a: {"withdrawn_from": (uk_today() + timedelta(days=30)).isoformat()},
+        arrange=city_draft,
+    ),
+    "POST /v1/local-authorities/{gss_code}/offer/draft/publication": Entry(
+        _offer_admin(201), lambda w: f"{CITY_DRAFT}/publication", arrange=city_draft
+    ),
 }
 
 
@@ -332,7 +408,7 @@ def test_every_entry_covers_every_actor() -> None:
 
 @pytest.mark.parametrize("operation", sorted(ENTRIES))
 async def test_access(
-    operation: str, world: World, client: httpx.AsyncClient, connection: AsyncConnection
+    operation: str, world: World, client: httpx.AsyncClient, connection: AsyncConnection, db: Database
 ) -> None:
     entry = ENTRIES[operation]
     method = operation.split(" ", 1)[0]
@@ -341,10 +417,15 @@ async def test_access(
         # Each actor acts on the same world: whatever the last one changed is rolled back.
         savepoint = await connection.begin_nested()
         try:
+            headers = world.headers(actor)
+            if entry.arrange is not None:
+                async with db.sessionmaker() as session:
+                    headers = {**headers, **await entry.arrange(session, world)}
+                    await session.commit()
             response = await client.request(
                 method,
                 entry.path(world),
-                headers=world.headers(actor),
+                headers=headers,
                 json=entry.body(world, actor) if entry.body else None,
                 data=entry.form(world, actor) if entry.form else None,
                 files=entry.files(world, actor) if entry.files else None,

@@ -1,7 +1,7 @@
 """A council managing its own offer: drafts, edits, withdrawals and publication, with history kept.
 
-These use cases are not on HTTP yet (the access layer will wrap them); the tests call the service
-and then read the result through the public API, as a young person's app would.
+These tests call the use cases directly (test_offer_drafts_api.py drives them over HTTP as an
+administrator) and then read the result through the public API, as a young person's app would.
 """
 
 from __future__ import annotations

@@ -235,6 +235,11 @@ def test_the_same_offer_can_answer_with_outcomes_only() -> None:
             "amount.parameter",
             "pence",
         ),
+        # An admin's JSON may put a list or an object where a name belongs: refused, never a crash.
+        (entitlement({"age_under": 25, "at": []}), "rule.at", "not a known date"),
+        (entitlement({"fact": ["date_of_birth"], "before": "on"}), "rule.fact", "not a known fact"),
+        (entitlement({"fact": "is_parent", "is": True, "source": {}}), "rule.source", "sources"),
+        (entitlement({"fact": "legal_status", "in": [["relevant"]]}), "rule.in.0", "not a value of"),
     ],
 )
 def test_rules_that_name_unknown_facts_dates_or_parameters_are_refused(

@@ -22,7 +22,7 @@ the value is looked up on: "on" (the date asked about), a date fact, or a derive
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -139,7 +139,7 @@ def validate_parameters(
             amount = value.get("value")
             if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
                 errors.append(RuleError(f"{where}.value", "must be a whole number, 0 or more"))
-            if value.get("source") not in sources:
+            if not _named(value.get("source"), sources):
                 errors.append(RuleError(f"{where}.source", "must name one of the entitlement's sources"))
     return errors
 
@@ -203,7 +203,7 @@ class _RuleChecker:
             self.keys(node, path, {kind, "at"})
             self.limit(node[kind], f"{path}.{kind}", Unit.YEARS, 0, 120)
             at = node.get("at", ON)
-            if at not in known_dates():
+            if not _named(at, known_dates()):
                 self.fail(
                     f"{path}.at", f"{at!r} is not a known date; use one of {', '.join(sorted(known_dates()))}"
                 )
@@ -218,7 +218,7 @@ class _RuleChecker:
         if code is not None and (not isinstance(code, str) or not REASON_CODE.match(code)):
             self.fail(f"{path}.code", "a reason code is lower case: letters, digits, '.', '_' or '-'")
         source = node.get("source")
-        if source is not None and source not in self.sources:
+        if source is not None and not _named(source, self.sources):
             self.fail(f"{path}.source", "must name one of the entitlement's sources")
         says = node.get("says")
         if says is not None and (
@@ -238,7 +238,7 @@ class _RuleChecker:
         name = node["fact"]
         spec = FACTS.get(name) if isinstance(name, str) else None
         date_names = {n for n in known_dates() if n != ON}
-        if spec is None and name not in date_names:
+        if spec is None and not _named(name, date_names):
             self.fail(f"{path}.fact", f"{name!r} is not a known fact")
             return
         ops = [op for op in FACT_OPS if op in node]
@@ -275,7 +275,7 @@ class _RuleChecker:
             self.fail(where, "must be a non-empty list")
             return
         for index, item in enumerate(value):
-            if spec.kind is Kind.CHOICE and item not in spec.choices:
+            if spec.kind is Kind.CHOICE and not _named(item, spec.choices):
                 self.fail(
                     f"{where}.{index}", f"{item!r} is not a value of {spec.name}: {', '.join(spec.choices)}"
                 )
@@ -295,6 +295,11 @@ class _RuleChecker:
             return
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
             self.fail(where, f"must be a number from {low:g} to {high:g}, or a parameter")
+
+
+def _named(value: object, names: Collection[str]) -> bool:
+    """`value in names` for any JSON value: a list or an object is never a name (nor a crash)."""
+    return isinstance(value, str) and value in names
 
 
 def _as_date(value: object) -> date | None:
