@@ -78,6 +78,22 @@ def demo_data() -> None:
 
 
 @cli.command()
+def prune() -> None:
+    """Delete expired idempotency keys (older than 24 hours). Safe to run at any time, e.g. daily."""
+    from app.db.idempotency import prune as prune_keys
+
+    async def run() -> int:
+        database = Database(create_engine_for(get_settings()))
+        try:
+            async with database.unit_of_work() as session:
+                return await prune_keys(session)
+        finally:
+            await database.dispose()
+
+    console.print(f"Deleted {asyncio.run(run())} expired idempotency keys.")
+
+
+@cli.command()
 def openapi(
     output: Annotated[Path, typer.Option(help="Where to write the document")] = OPENAPI_PATH,
     check: Annotated[

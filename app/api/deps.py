@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
@@ -39,3 +39,16 @@ def public() -> None:
 
 
 PUBLIC = Depends(public)
+
+
+# A client-generated key (a UUID is ideal) that makes a create safe to retry: see app/db/idempotency.py.
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9._:-]+$",
+        description="Send a new key per action; a retry with the same key returns what the first request made",
+    ),
+]

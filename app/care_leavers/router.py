@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 
-from app.api.deps import SessionDep
+from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.auth.deps import allow
@@ -46,6 +46,7 @@ from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.core.errors import InvalidInput, field_error
 from app.core.schemas import IsoDate
+from app.db.idempotency import fingerprint, run_once
 from app.entitlements import service as entitlements
 from app.entitlements.schemas import EligibilityReport
 
@@ -139,10 +140,24 @@ async def list_care_leavers(
     "", summary="Create a care-leaver record", status_code=201, responses=problem_responses(401, 403, 409)
 )
 async def create_care_leaver(
-    body: CareLeaverCreate, principal: Manager, session: SessionDep, response: Response
+    body: CareLeaverCreate,
+    principal: Manager,
+    session: SessionDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> CareLeaverRead:
-    """A new record in your council. The case reference must be unique within the council."""
-    person = await service.create_care_leaver(session, principal, body)
+    """A new record in your council. The case reference must be unique within the council. With an
+    `Idempotency-Key`, a retry returns the record the first request created."""
+    person = await run_once(
+        session,
+        principal.user_id,
+        idempotency_key,
+        "create_care_leaver",
+        fingerprint(body.model_dump(mode="json")),
+        create=lambda: service.create_care_leaver(session, principal, body),
+        load=lambda person_id: service.load_person(session, principal, person_id),
+        id_of=lambda p: p.id,
+    )
     response.headers["Location"] = f"/v1/care-leavers/{person.id}"
     return to_read(person, principal.local_authority_gss or "", None)
 
@@ -388,11 +403,25 @@ async def list_circumstances(
     responses=problem_responses(401, 403, 404),
 )
 async def add_circumstance(
-    care_leaver_id: uuid.UUID, body: CircumstanceEntry, principal: Staff, session: SessionDep
+    care_leaver_id: uuid.UUID,
+    body: CircumstanceEntry,
+    principal: Staff,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> CircumstanceRead:
     """A move, a new course, a job: true from `valid_from`. Earlier entries stay as they were."""
     person, _ = await service.load_for_write(session, principal, care_leaver_id)
-    return _circumstance_read(await history.add_circumstance(session, principal, person, body))
+    entry = await run_once(
+        session,
+        principal.user_id,
+        idempotency_key,
+        "add_circumstance",
+        fingerprint(str(person.id), body.model_dump(mode="json")),
+        create=lambda: history.add_circumstance(session, principal, person, body),
+        load=lambda entry_id: service.circumstance(session, person, entry_id),
+        id_of=lambda e: e.id,
+    )
+    return _circumstance_read(entry)
 
 
 @router.get(

@@ -430,3 +430,15 @@ async def evaluate_for_person(
         details={"on": on.isoformat()},
     )
     return offer, results
+
+
+async def load_person(session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID) -> CareLeaver:
+    person, _ = await load_for_read(session, principal, care_leaver_id)
+    return person
+
+
+async def circumstance(session: AsyncSession, person: CareLeaver, entry_id: uuid.UUID) -> Circumstance:
+    entry = await session.get(Circumstance, entry_id)
+    if entry is None or entry.care_leaver_id != person.id:
+        raise CareLeaverNotFound("The entry this key made is no longer there.")
+    return entry
