@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
@@ -21,6 +20,7 @@ from app.auth.service import DEMO_PASSWORD
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
+from app.db.session import insert_or_raise
 from app.local_authorities.repository import LocalAuthorityRepository
 
 STAFF_ROLES = {Role.PERSONAL_ADVISER, Role.TEAM_MANAGER, Role.LA_ADMIN, Role.SYSTEM_ADMIN}
@@ -94,12 +94,7 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
         phone=body.phone,
         job_title=body.job_title,
     )
-    session.add(user)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise EmailTaken(f"An account already uses {body.email}.") from exc
+    await insert_or_raise(session, user, EmailTaken(f"An account already uses {body.email}."))
     await record(
         session,
         principal.as_actor(),
@@ -229,12 +224,9 @@ async def list_teams(session: AsyncSession, principal: Principal) -> list[Team]:
 async def create_team(session: AsyncSession, principal: Principal, body: TeamCreate) -> Team:
     assert principal.local_authority_id is not None
     team = Team(local_authority_id=principal.local_authority_id, name=body.name, duty_phone=body.duty_phone)
-    session.add(team)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise _invalid("name", f"This council already has a team called {body.name}.") from exc
+    await insert_or_raise(
+        session, team, _invalid("name", f"This council already has a team called {body.name}.")
+    )
     await record(
         session,
         principal.as_actor(),
@@ -270,12 +262,9 @@ async def create_partner_organisation(
         kind=body.kind,
         district_gss_code=body.district_gss_code,
     )
-    session.add(partner)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise _invalid("name", f"A partner organisation called {body.name} already exists.") from exc
+    await insert_or_raise(
+        session, partner, _invalid("name", f"A partner organisation called {body.name} already exists.")
+    )
     await record(
         session,
         principal.as_actor(),

@@ -6,7 +6,6 @@ import uuid
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
@@ -33,6 +32,7 @@ from app.care_leavers.schemas import (
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
+from app.db.session import insert_or_raise
 from app.entitlements import service as entitlements
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules.engine import Result
@@ -119,14 +119,11 @@ async def create_care_leaver(
     assert principal.local_authority_id is not None  # only council staff reach here
     person = CareLeaver(local_authority_id=principal.local_authority_id, **body.model_dump())
     check_care_history(person)
-    session.add(person)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise CaseReferenceTaken(
-            f"Another record in this council has case reference {body.case_reference}."
-        ) from exc
+    await insert_or_raise(
+        session,
+        person,
+        CaseReferenceTaken(f"Another record in this council has case reference {body.case_reference}."),
+    )
     await refresh_status(session, person, uk_today())
     await hooks.record_changed(session, person.id)
     await record(
@@ -247,30 +244,14 @@ def _can_be_allocated(
 async def list_allocations(
     session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
 ) -> list[AdviserAllocation]:
-    person, _ = await load_for_read(session, principal, care_leaver_id)
-    await record(
-        session,
-        principal.as_actor(),
-        AuditAction.READ,
-        "adviser_allocation",
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
-    )
+    person = await read_person(session, principal, care_leaver_id, "adviser_allocation")
     return await CareLeaverRepository(session).allocations(person.id)
 
 
 async def list_consents(
     session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
 ) -> list[Consent]:
-    person, _ = await load_for_read(session, principal, care_leaver_id)
-    await record(
-        session,
-        principal.as_actor(),
-        AuditAction.READ,
-        "consent",
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
-    )
+    person = await read_person(session, principal, care_leaver_id, "consent")
     return await CareLeaverRepository(session).consents(person.id)
 
 
@@ -353,12 +334,7 @@ async def create_account(
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
     )
-    session.add(user)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:
-        raise AccountExists(f"An account already uses {body.email}.") from exc
+    await insert_or_raise(session, user, AccountExists(f"An account already uses {body.email}."))
     await record(
         session,
         principal.as_actor(),
