@@ -19,6 +19,7 @@ from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
 from app.care_leavers.router import router as care_leavers_router
+from app.contacts.router import router as contacts_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
@@ -33,6 +34,7 @@ ROUTERS = [
     local_authorities_router,
     entitlements_router,
     care_leavers_router,
+    contacts_router,
     partners_router,
     accounts_router,
     audit_router,

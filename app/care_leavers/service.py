@@ -18,6 +18,7 @@ from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
+from app.care_leavers.hooks import record_changed
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
 from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
 from app.care_leavers.schemas import (
@@ -104,6 +105,7 @@ async def create_care_leaver(
         raise CaseReferenceTaken(
             f"Another record in this council has case reference {body.case_reference}."
         ) from exc
+    await record_changed(session, person.id)
     await record(
         session,
         principal.as_actor(),
@@ -126,6 +128,7 @@ async def update_care_leaver(
             raise InvalidInput(f"{name} cannot be removed.", errors=[field_error(name, "cannot be null")])
         setattr(person, name, value)
     await session.flush()
+    await record_changed(session, person.id)
     await record(
         session,
         principal.as_actor(),

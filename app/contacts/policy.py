@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from app.core.dates import age_on, birthday
 
@@ -68,7 +69,7 @@ def days_overdue(due: date | None, today: date) -> int:
 def first_overlap(bands: Sequence[Band]) -> tuple[Band, Band] | None:
     """Two bands that cover a common age, if any: a young person must be in at most one band."""
     ordered = sorted(bands, key=lambda band: band.min_age)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if later.min_age < earlier.max_age:
             return earlier, later
     return None

@@ -3,6 +3,7 @@
 City (Nottingham):  team A = manager_a, pa_a1, pa_a2; team B = pa_b1; admin_city.
     p_a1 (pa_a1's caseload, has an app account: leaver_a1), p_a2 (pa_a2's, account leaver_a2),
     p_a3 (pa_a1's, no account), p_b1 (pa_b1's), p_free (no adviser).
+    Contact log: contact_a1 (p_a1, recorded by pa_a1) with action_a1; request_a2 (p_a2's open call-back).
 County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
     q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe).
@@ -45,6 +46,7 @@ class World:
     users: dict[str, UserAccount] = field(default_factory=dict)
     people: dict[str, CareLeaver] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, uuid.UUID] = field(default_factory=dict)  # other records, by name
 
     def headers(self, actor: str) -> dict[str, str]:
         return {} if actor == "anonymous" else f.bearer(self.tokens[actor])
@@ -89,6 +91,10 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     )
     u["leaver_a1"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a1"])
     u["leaver_a2"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a2"])
+    contact = await f.contact(session, p["p_a1"], u["pa_a1"])
+    w.ids["contact_a1"] = contact.entry_id
+    w.ids["action_a1"] = (await f.contact_action(session, contact, u["pa_a1"])).id
+    w.ids["request_a2"] = (await f.contact_request(session, p["p_a2"])).id
     for name, account in u.items():
         w.tokens[name] = await f.token_for(session, settings, account)
     return w
