@@ -397,22 +397,21 @@ async def _request_answered_by(
 async def _check_action_owners(
     session: AsyncSession, local_authority_id: uuid.UUID, actions: list[ContactActionCreate]
 ) -> None:
+    staff = await advisers_by_id(session, {a.owner_user_id for a in actions if a.owner_user_id is not None})
     errors = []
     for index, action in enumerate(actions):
-        where = f"actions.{index}"
-        if action.owner_user_id is not None and action.owner_kind is not ActionOwnerKind.ADVISER:
-            errors.append(field_error(f"{where}.owner_user_id", "only for an action an adviser owns"))
-        if action.owner_name is not None and action.owner_kind is not ActionOwnerKind.PARTNER:
+        where, kind = f"actions.{index}", action.owner_kind
+        if action.owner_user_id is not None:
+            if kind is not ActionOwnerKind.ADVISER:
+                errors.append(field_error(f"{where}.owner_user_id", "only for an action an adviser owns"))
+            elif not _is_council_staff(staff.get(action.owner_user_id), local_authority_id):
+                errors.append(
+                    field_error(f"{where}.owner_user_id", "not an active staff account of this council")
+                )
+        if action.owner_name is not None and kind is not ActionOwnerKind.PARTNER:
             errors.append(field_error(f"{where}.owner_name", "only for an action a partner owns"))
-        if action.owner_kind is ActionOwnerKind.PARTNER and action.owner_name is None:
+        if kind is ActionOwnerKind.PARTNER and action.owner_name is None:
             errors.append(field_error(f"{where}.owner_name", "name the partner organisation or person"))
-    staff = await advisers_by_id(session, {a.owner_user_id for a in actions if a.owner_user_id is not None})
-    for index, action in enumerate(actions):
-        user = staff.get(action.owner_user_id) if action.owner_user_id is not None else None
-        if action.owner_user_id is not None and not _is_council_staff(user, local_authority_id):
-            errors.append(
-                field_error(f"actions.{index}.owner_user_id", "not an active staff account of this council")
-            )
     if errors:
         raise InvalidInput("Some follow-up actions are not valid.", errors=errors)
 
