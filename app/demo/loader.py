@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
 from app.db.session import Database
+from app.demo.contacts import load_contacts
 from app.demo.people import load_people
 
 
@@ -24,7 +25,10 @@ class DemoStep:
 
 def demo_steps() -> list[DemoStep]:
     # Later domains append their steps here, after the ones they depend on.
-    return [DemoStep("Accounts, teams, partners and care leavers", load_people)]
+    return [
+        DemoStep("Accounts, teams, partners and care leavers", load_people),
+        DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
+    ]
 
 
 async def load_demo_data(

@@ -82,6 +82,7 @@ ADMIN_ONLY = [
     "list_partner_organisations",
     "create_partner_organisation",
     "list_audit_events",
+    "replace_contact_policy",
 ]
 
 
