@@ -70,11 +70,10 @@ async def request_call_back(
     session: AsyncSession, principal: Principal, body: ContactRequestCreate
 ) -> ContactRequestRead:
     person, _ = await load_for_read(session, principal, own_record(principal))
-    now = utc_now()
-    if body.window_ends_at <= max(body.window_starts_at, now):
+    if body.window_ends_at < body.window_starts_at:
         raise InvalidInput(
-            "The time window must end in the future, after it starts.",
-            errors=[field_error("window_ends_at", "must be after window_starts_at and in the future")],
+            "The time window must not end before it starts.",
+            errors=[field_error("window_ends_at", "must not be before window_starts_at")],
         )
     already = ContactRequestAlreadyOpen(
         "Your adviser already has a call-back request from you; withdraw it to ask for another time."
@@ -89,7 +88,7 @@ async def request_call_back(
         preferred_method=body.preferred_method,
         message=body.message,
         status=ContactRequestStatus.OPEN,
-        requested_at=now,
+        requested_at=utc_now(),
     )
     session.add(request)
     try:

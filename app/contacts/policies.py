@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.principal import Principal
+from app.contacts.due_dates import refresh_council
 from app.contacts.errors import ContactPolicyInvalid
 from app.contacts.models import ContactPolicy
 from app.contacts.policy import Band, first_overlap
@@ -21,7 +22,6 @@ from app.contacts.schemas import (
     ContactPolicyRead,
     ContactPolicyWrite,
 )
-from app.contacts.service import refresh_council
 from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
 

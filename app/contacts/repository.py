@@ -233,6 +233,9 @@ class ContactRepository:
                 set_committed_value(loaded, "last_contact_at", status.last_contact_at)
                 set_committed_value(loaded, "next_contact_due_on", status.next_contact_due_on)
 
+    async def councils(self) -> list[uuid.UUID]:
+        return list((await self.session.execute(select(CareLeaver.local_authority_id).distinct())).scalars())
+
     async def people_of_council(self, local_authority_id: uuid.UUID) -> list[uuid.UUID]:
         stmt = select(CareLeaver.id).where(CareLeaver.local_authority_id == local_authority_id)
         return list((await self.session.execute(stmt)).scalars())

@@ -29,9 +29,12 @@ def _happened(value: datetime) -> datetime:
     return value
 
 
-def _coming_weeks(value: datetime) -> datetime:
-    now = utc_now()
-    if not now - timedelta(days=1) <= value <= now + CALL_BACK_HORIZON:
+def _call_back_time(value: datetime) -> datetime:
+    # No lower bound but the log's: the app works offline, and a request it sends a day late still
+    # tells the adviser when suits the young person.
+    if value < EARLIEST_AT:
+        raise ValueError("must be on or after 2000-01-01")
+    if value > utc_now() + CALL_BACK_HORIZON:
         raise ValueError("must be within the next 28 days")
     return value
 
@@ -47,7 +50,7 @@ def _text(max_length: int) -> object:
 
 
 Happened = Annotated[IsoDateTime, AfterValidator(_happened)]
-ComingWeeks = Annotated[IsoDateTime, AfterValidator(_coming_weeks)]
+CallBackTime = Annotated[IsoDateTime, AfterValidator(_call_back_time)]
 BoundedDate = Annotated[IsoDate, Field(ge=EARLIEST_ON, le=LATEST_ON)]
 Purpose = Annotated[str, _text(200)]
 Summary = Annotated[str, _text(20_000)]
@@ -309,8 +312,10 @@ class ContactRequestCreate(InputModel):
         }
     )
 
-    window_starts_at: ComingWeeks = Field(description="From when you would like to be contacted")
-    window_ends_at: ComingWeeks = Field(description="Until when; within the next 28 days")
+    window_starts_at: CallBackTime = Field(description="From when you would like to be contacted")
+    window_ends_at: CallBackTime = Field(
+        description="Until when (the same as the start for a set time); within the next 28 days"
+    )
     preferred_method: ContactMethod | None = None
     message: Annotated[str, _text(1000)] | None = None
 

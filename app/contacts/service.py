@@ -8,7 +8,6 @@ Access goes through `app.care_leavers.service.load_for_read` (404 outside scope)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -22,14 +21,14 @@ from app.auth.models import UserAccount
 from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.care_leavers.errors import CareLeaverNotFound
-from app.care_leavers.hooks import on_record_changed
 from app.care_leavers.schemas import AdviserRef
 from app.care_leavers.service import advisers_by_id, load_for_read
+from app.contacts import due_dates, views
 from app.contacts.enums import COUNTING_OUTCOMES, ActionOwnerKind, ContactOutcome, ContactRequestStatus
 from app.contacts.errors import AmendNotAllowed, ContactActionNotFound, ContactNotFound, ContactRequestClosed
-from app.contacts.models import Contact, ContactAction, ContactPolicy, ContactRequest
-from app.contacts.policy import Band, days_overdue, next_contact_due
-from app.contacts.repository import ContactFilters, ContactRepository, ContactStatus, DueDateInputs
+from app.contacts.models import Contact, ContactAction, ContactRequest
+from app.contacts.policy import days_overdue
+from app.contacts.repository import ContactFilters, ContactRepository
 from app.contacts.schemas import (
     CareLeaverRef,
     ContactActionCreate,
@@ -39,18 +38,14 @@ from app.contacts.schemas import (
     ContactCreate,
     ContactDetail,
     ContactRead,
-    ContactVersionRead,
     OverdueContactRead,
-    StaffRef,
 )
-from app.core.clock import UK, uk_today, utc_now
+from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_error
 from app.core.types import uuid7
 from app.db.pagination import Window
 
 RESOURCE = "contact"
-# People recomputed per batch when a council's policy changes: a few queries each, bounded memory.
-REFRESH_BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,60 +73,6 @@ async def contact_summaries(
     }
 
 
-# Due dates
-
-
-def uk_date(at: datetime) -> date:
-    return at.astimezone(UK).date()
-
-
-def _status(person: DueDateInputs, last_contact_at: datetime | None, bands: Sequence[Band]) -> ContactStatus:
-    # With no contact yet, the clock starts when the record was created (a new care leaver is due
-    # their first contact one interval later).
-    since = uk_date(last_contact_at or person.created_at)
-    due = next_contact_due(since, person.date_of_birth, bands)
-    if due is not None and person.closed_on is not None and due >= person.closed_on:
-        due = None  # the case closes before a contact falls due
-    return ContactStatus(person.id, last_contact_at, due)
-
-
-def _bands(policies: Sequence[ContactPolicy]) -> list[Band]:
-    return [Band(p.min_age, p.max_age, p.max_interval_days) for p in policies]
-
-
-async def refresh_contact_status(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
-    """Recompute `last_contact_at` and `next_contact_due_on` from the log, the date of birth and the
-    council's policy, writing only those that changed. A constant number of queries per call."""
-    ids = set(care_leaver_ids)
-    if not ids:
-        return
-    repo = ContactRepository(session)
-    people = await repo.due_date_inputs(ids)
-    last = await repo.last_counting_contacts(ids)
-    policies = await repo.current_policies({p.local_authority_id for p in people})
-    statuses = [
-        _status(person, last.get(person.id), _bands(policies.get(person.local_authority_id, [])))
-        for person in people
-    ]
-    stored = {p.id: (p.last_contact_at, p.next_contact_due_on) for p in people}
-    await repo.store_statuses(
-        [s for s in statuses if stored[s.id] != (s.last_contact_at, s.next_contact_due_on)]
-    )
-
-
-async def refresh_council(session: AsyncSession, local_authority_id: uuid.UUID) -> None:
-    """Recompute everyone in a council, in batches (after its contact policy changed)."""
-    ids = await ContactRepository(session).people_of_council(local_authority_id)
-    for start in range(0, len(ids), REFRESH_BATCH):
-        await refresh_contact_status(session, ids[start : start + REFRESH_BATCH])
-
-
-@on_record_changed
-async def refresh_after_record_change(session: AsyncSession, care_leaver_id: uuid.UUID) -> None:
-    """A new record, a corrected date of birth or a closed case moves the due date."""
-    await refresh_contact_status(session, [care_leaver_id])
-
-
 # Who sees what
 
 
@@ -156,82 +97,6 @@ def _role_of(principal: Principal) -> str:
     return role.value
 
 
-# Building reads
-
-
-def _ref(users: dict[uuid.UUID, UserAccount], user_id: uuid.UUID | None) -> StaffRef | None:
-    user = users.get(user_id) if user_id is not None else None
-    return StaffRef(id=user.id, display_name=user.display_name) if user is not None else None
-
-
-def action_read(action: ContactAction, today: date) -> ContactActionRead:
-    return ContactActionRead(
-        id=action.id,
-        contact_id=action.contact_id,
-        description=action.description,
-        owner_kind=action.owner_kind,
-        owner_user_id=action.owner_user_id,
-        owner_name=action.owner_name,
-        due_on=action.due_on,
-        done_on=action.done_on,
-        overdue=action.done_on is None and action.due_on < today,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    current: Contact
-    first: Contact  # the version that created the entry: its author and time
-    actions: list[ContactAction]
-
-
-def _contact_read(
-    entry: _Entry, users: dict[uuid.UUID, UserAccount], staff: bool, today: date
-) -> ContactRead:
-    current, first = entry.current, entry.first
-    amended = current.version > 1
-    return ContactRead(
-        id=current.entry_id,
-        care_leaver_id=current.care_leaver_id,
-        occurred_at=current.occurred_at,
-        method=current.method,
-        initiated_by=current.initiated_by,
-        outcome=current.outcome,
-        purpose=current.purpose if staff else None,
-        summary=current.summary if staff else None,
-        answers_request_id=current.answers_request_id,
-        recorded_by=_ref(users, first.recorded_by) if staff else None,
-        recorded_by_role=first.recorded_by_role,
-        recorded_at=first.recorded_at,
-        version=current.version,
-        amended_at=current.recorded_at if amended else None,
-        amended_by=_ref(users, current.recorded_by) if staff and amended else None,
-        amendment_reason=current.amendment_reason if staff else None,
-        actions=[action_read(a, today) for a in entry.actions] if staff else None,
-    )
-
-
-async def _entries(session: AsyncSession, contacts: list[Contact], staff: bool) -> list[_Entry]:
-    """The entries of a page: constant queries per page (first versions of amended ones, actions)."""
-    repo = ContactRepository(session)
-    firsts = await repo.first_versions([c.entry_id for c in contacts if c.version > 1])
-    actions = await repo.actions_of([c.entry_id for c in contacts]) if staff else {}
-    return [_Entry(c, firsts.get(c.entry_id, c), actions.get(c.entry_id, [])) for c in contacts]
-
-
-async def _reads(
-    session: AsyncSession, contacts: list[Contact], staff: bool, today: date
-) -> list[ContactRead]:
-    entries = await _entries(session, contacts, staff)
-    people = {e.first.recorded_by for e in entries} | {e.current.recorded_by for e in entries}
-    users = await advisers_by_id(session, people) if staff else {}
-    return [_contact_read(e, users, staff, today) for e in entries]
-
-
-def etag_of(contact: Contact) -> str:
-    return f'"{contact.version}"'
-
-
 # The log
 
 
@@ -247,7 +112,7 @@ async def list_contacts(
     person, scope = await load_for_read(session, principal, care_leaver_id)
     window = await ContactRepository(session).page_current(person.id, filters, limit=limit, cursor=cursor)
     staff = reads_as_staff(principal, scope)
-    reads = await _reads(session, window.items, staff, uk_today())
+    reads = await views.contact_reads(session, window.items, staff, uk_today())
     await record(
         session,
         principal.as_actor(),
@@ -270,7 +135,7 @@ async def get_contact(
     if current is None:
         raise ContactNotFound("This young person's contact log has no entry with that id.")
     staff = reads_as_staff(principal, scope)
-    detail = await _detail(session, current, staff)
+    detail = await views.contact_detail(session, current, staff)
     await record(
         session,
         principal.as_actor(),
@@ -280,32 +145,7 @@ async def get_contact(
         subjects=[person.id],
         local_authority_id=person.local_authority_id,
     )
-    return detail, etag_of(current)
-
-
-async def _detail(session: AsyncSession, current: Contact, staff: bool) -> ContactDetail:
-    (read,) = await _reads(session, [current], staff, uk_today())
-    if not staff:
-        return ContactDetail(**dict(read), previous_versions=None)
-    earlier = [v for v in await ContactRepository(session).versions(current.entry_id) if v is not current]
-    users = await advisers_by_id(session, {v.recorded_by for v in earlier})
-    versions = [
-        ContactVersionRead(
-            version=v.version,
-            occurred_at=v.occurred_at,
-            method=v.method,
-            initiated_by=v.initiated_by,
-            outcome=v.outcome,
-            purpose=v.purpose,
-            summary=v.summary,
-            recorded_by=_ref(users, v.recorded_by),
-            recorded_by_role=v.recorded_by_role,
-            recorded_at=v.recorded_at,
-            amendment_reason=v.amendment_reason,
-        )
-        for v in earlier
-    ]
-    return ContactDetail(**dict(read), previous_versions=versions)
+    return detail, views.etag_of(current)
 
 
 async def record_contact(
@@ -359,7 +199,7 @@ async def record_contact(
         for action in body.actions
     )
     await session.flush()
-    await refresh_contact_status(session, [person.id])
+    await due_dates.refresh_contact_status(session, [person.id])
     await record(
         session,
         principal.as_actor(),
@@ -370,7 +210,7 @@ async def record_contact(
         local_authority_id=person.local_authority_id,
         details={"outcome": body.outcome.value, "actions": len(body.actions)},
     )
-    return await _detail(session, contact, staff=True), etag_of(contact)
+    return await views.contact_detail(session, contact, staff=True), views.etag_of(contact)
 
 
 async def _request_answered_by(
@@ -444,7 +284,7 @@ async def amend_contact(
     )
     if not _may_amend(principal, scope, first.recorded_by):
         raise AmendNotAllowed("Only the entry's author, the team manager or an admin may amend it.")
-    _check_if_match(if_match, etag_of(current))
+    _check_if_match(if_match, views.etag_of(current))
     changes = _changes(current, body)
     amended = Contact(
         entry_id=current.entry_id,
@@ -469,7 +309,7 @@ async def amend_contact(
             await session.flush()
     except IntegrityError as exc:  # someone else's amendment took this version number first
         raise PreconditionFailed("Someone amended this entry meanwhile: read it again.") from exc
-    await refresh_contact_status(session, [person.id])
+    await due_dates.refresh_contact_status(session, [person.id])
     await record(
         session,
         principal.as_actor(),
@@ -480,7 +320,7 @@ async def amend_contact(
         local_authority_id=person.local_authority_id,
         details={"version": amended.version, "fields": sorted(changes)},
     )
-    return await _detail(session, amended, staff=True), etag_of(amended)
+    return await views.contact_detail(session, amended, staff=True), views.etag_of(amended)
 
 
 def _check_if_match(if_match: str | None, etag: str) -> None:
@@ -535,7 +375,7 @@ async def update_action(
         local_authority_id=person.local_authority_id,
         details={"done": body.done_on is not None},
     )
-    return action_read(action, uk_today())
+    return views.action_read(action, uk_today())
 
 
 async def list_overdue(

@@ -16,12 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care_leavers.enums import ContactMethod
 from app.care_leavers.models import CareLeaver
+from app.contacts.due_dates import refresh_every_council
 from app.contacts.enums import ActionOwnerKind, ContactInitiator, ContactOutcome, ContactRequestStatus
 from app.contacts.models import Contact, ContactAction, ContactRequest
-from app.contacts.service import refresh_council
 from app.core.clock import UK, uk_today
 from app.demo.ids import demo_id
-from app.local_authorities.models import LocalAuthority
 
 Method, Outcome, By = ContactMethod, ContactOutcome, ContactInitiator
 
@@ -357,6 +356,6 @@ async def load_contacts(session: AsyncSession) -> int:
                 status=ContactRequestStatus.OPEN,
             ),
         )
-    for council in (await session.execute(select(LocalAuthority.id))).scalars():
-        await refresh_council(session, council)
+    # The people step writes records directly: give every one of them its due date.
+    await refresh_every_council(session)
     return added

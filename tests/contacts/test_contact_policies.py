@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.contacts.due_dates import refresh_contact_status
 from app.contacts.models import ContactPolicy
-from app.contacts.service import refresh_contact_status
 from tests.contacts.helpers import contact_status, day, events_after, latest_event_id, noon
 from tests.support import factories as f
 from tests.support.world import World

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.contacts.due_dates import refresh_contact_status
 from app.contacts.enums import ContactOutcome
-from app.contacts.service import refresh_contact_status
 from tests.contacts.helpers import arrange_person, born, events_after, latest_event_id, noon
 from tests.support import factories as f
 from tests.support.world import World

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.contacts.due_dates import refresh_contact_status
 from app.contacts.enums import ContactOutcome
-from app.contacts.service import ContactSummary, contact_summaries, refresh_contact_status
+from app.contacts.service import ContactSummary, contact_summaries
 from app.core.clock import uk_today
 from tests.contacts.helpers import arrange_person, day, noon
 from tests.support import factories as f
