@@ -173,13 +173,11 @@ async def list_my_contacts(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def request_call_back(
-    body: ContactRequestCreate, principal: YoungPerson, session: SessionDep, response: Response
+    body: ContactRequestCreate, principal: YoungPerson, session: SessionDep
 ) -> ContactRequestRead:
     """Your adviser and their team see it until they get back to you. One request at a time: withdraw it
     to ask for another time."""
-    created = await call_backs.request_call_back(session, principal, body)
-    response.headers["Location"] = f"/v1/care-leavers/{created.care_leaver_id}/contact-requests"
-    return created
+    return await call_backs.request_call_back(session, principal, body)
 
 
 @router.get("/me/contact-requests", summary="My call-back requests", responses=problem_responses(401, 403))
