@@ -10,7 +10,7 @@ from pydantic.config import JsonDict
 from app.care_leavers.enums import ContactMethod
 from app.care_leavers.schemas import AdviserRef
 from app.contacts.enums import ActionOwnerKind, ContactInitiator, ContactOutcome, ContactRequestStatus
-from app.core.clock import utc_now
+from app.core.clock import uk_today, utc_now
 from app.core.schemas import Count, Flag, InputModel, IsoDate, IsoDateTime
 
 # The log starts with this service's records; older paper records stay where they are. The bound
@@ -40,7 +40,7 @@ def _call_back_time(value: datetime) -> datetime:
 
 
 def _not_after_today(value: date | None) -> date | None:
-    if value is not None and value > utc_now().date() + timedelta(days=1):
+    if value is not None and value > uk_today():
         raise ValueError("cannot be in the future")
     return value
 

@@ -233,6 +233,12 @@ async def test_follow_up_actions_are_kept_with_their_owner_and_marked_done(
         headers=world.headers("pa_b1"),
     )
     assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "contact_action.not_found"
+    tomorrow = await client.patch(
+        f"/v1/contact-actions/{by_owner['young_person']['id']}",
+        json={"done_on": day(-1).isoformat()},
+        headers=world.headers("pa_a1"),
+    )
+    assert tomorrow.status_code == 422 and tomorrow.json()["errors"][0]["field"] == "done_on"
 
 
 async def test_bad_actions_and_dates_are_refused_field_by_field(
