@@ -12,6 +12,7 @@ from alembic.config import Config
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from app.contacts.due_dates import refresh_every_council
 from app.core.settings import PROJECT_ROOT, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
@@ -46,6 +47,23 @@ def downgrade(
     """Downgrade the database schema to REVISION."""
     command.downgrade(alembic_config(), revision)
     console.print(f"[green]Database at {revision}.[/green]")
+
+
+@cli.command("refresh-contact-dates")
+def refresh_contact_dates() -> None:
+    """Recompute every care leaver's last contact and next-contact date from the contact log and each
+    council's policy. Run once after upgrading a database that already holds records."""
+    settings = get_settings()
+
+    async def run() -> int:
+        database = Database(create_engine_for(settings))
+        try:
+            async with database.unit_of_work() as session:
+                return await refresh_every_council(session)
+        finally:
+            await database.dispose()
+
+    console.print(f"[green]Next-contact dates recomputed for {asyncio.run(run())} care leavers.[/green]")
 
 
 @cli.command("demo-data")

@@ -21,6 +21,7 @@ from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
 from app.care_leavers.router import me_router as care_leaver_me_router
 from app.care_leavers.router import router as care_leavers_router
+from app.contacts.router import router as contacts_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
@@ -39,6 +40,7 @@ ROUTERS = [
     care_leavers_router,
     care_leaver_me_router,
     advisers_router,
+    contacts_router,
     partners_router,
     accounts_router,
     audit_router,

@@ -24,7 +24,9 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )
 
 
-@pytest.mark.parametrize("command", ["migrate", "downgrade", "demo-data", "openapi", "serve", "prune"])
+@pytest.mark.parametrize(
+    "command", ["migrate", "downgrade", "demo-data", "refresh-contact-dates", "openapi", "serve", "prune"]
+)
 def test_every_command_has_help(command: str) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0, result.stderr

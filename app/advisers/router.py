@@ -29,6 +29,7 @@ from app.auth.principal import Principal
 from app.auth.schemas import TeamRef
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
+from app.contacts.service import contact_summaries
 from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.local_authorities.schemas import LocalAuthorityRead
@@ -133,7 +134,7 @@ async def get_caseload(adviser_id: AdviserId, principal: Staff, session: Session
     requests and overdue actions. For the adviser, their team and manager, and admins."""
     today = uk_today()
     adviser, size, entries = await service.caseload(session, principal, adviser_id, today)
-    summaries = await service.contact_summaries(session, [p.id for p, _ in entries], today)
+    summaries = await contact_summaries(session, [p.id for p, _ in entries], today)
     items = []
     for person, allocated_on in entries:
         summary = summaries.get(person.id)
@@ -146,9 +147,7 @@ async def get_caseload(adviser_id: AdviserId, principal: Staff, session: Session
                 allocated_on=allocated_on,
                 last_contact_at=person.last_contact_at,
                 next_contact_due_on=person.next_contact_due_on,
-                days_contact_overdue=max(0, (today - person.next_contact_due_on).days)
-                if person.next_contact_due_on
-                else 0,
+                days_contact_overdue=summary.days_overdue if summary else 0,
                 open_contact_requests=summary.open_contact_requests if summary else 0,
                 overdue_actions=summary.overdue_actions if summary else 0,
                 plan_review_due_on=None,

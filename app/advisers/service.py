@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -274,15 +273,3 @@ async def set_service_contacts(
         details={"fields": ["duty_phone", "out_of_hours_phone"]},
     )
     return authority
-
-
-class ContactCounts(Protocol):
-    open_contact_requests: int
-    overdue_actions: int
-
-
-async def contact_summaries(
-    session: AsyncSession, ids: list[uuid.UUID], today: date
-) -> dict[uuid.UUID, ContactCounts]:
-    """Open call-back requests and overdue actions per person: provided by the contact log once it lands."""
-    return {}

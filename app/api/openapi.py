@@ -58,6 +58,12 @@ TAGS: list[dict[str, str]] = [
         "queue, and for the app: how to reach my adviser.",
     },
     {
+        "name": "Contacts",
+        "description": "The contact log (a legal record: amendments add versions, nothing is overwritten), "
+        "follow-up actions, call-back requests from young people, each council's contact policy by age, "
+        "and who is overdue a contact. Summaries are for staff only; partners never see contacts.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },

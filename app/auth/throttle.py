@@ -51,7 +51,7 @@ def _in_window(row: SignInThrottle, settings: Settings, now: datetime) -> bool:
 
 def _backoff(failures: int, settings: Settings) -> float:
     over = failures - settings.sign_in_slowdown_after
-    return 0.0 if over < 0 else float(min(2**over, _MAX_WAIT_SECONDS))
+    return 0.0 if over < 0 else float(min(settings.sign_in_first_wait_seconds * 2**over, _MAX_WAIT_SECONDS))
 
 
 async def record_failure(session: AsyncSession, settings: Settings, keys: list[str], now: datetime) -> None:

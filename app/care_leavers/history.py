@@ -199,6 +199,7 @@ async def close_case(
         )
     person.closed_on, person.closure_reason = closed_on, reason
     await session.flush()
+    await hooks.record_changed(session, person.id)  # a closed case has no contact due
     await _audit_closure(
         session, principal, person, {"closed_on": closed_on.isoformat(), "reason": reason.value}
     )
@@ -209,6 +210,7 @@ async def reopen_case(session: AsyncSession, principal: Principal, person: CareL
     _manager_or_admin(principal)
     person.closed_on, person.closure_reason = None, None
     await session.flush()
+    await hooks.record_changed(session, person.id)
     await _audit_closure(session, principal, person, {"reopened": True})
     return person
 

@@ -71,6 +71,19 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
     return and_(CareLeaver.local_authority_id == principal.local_authority_id, or_(*by_role))
 
 
+# For other domains' lists of people (the contact log's overdue list): join each person's current
+# adviser with `join_current_adviser`, then scope with `visible_to`, which reads these same aliases.
+current_adviser_id = _current.adviser_id
+current_team_id = _adviser.team_id
+
+
+def join_current_adviser(stmt: SelectT, today: date) -> SelectT:
+    """`stmt`, selecting from care_leaver, outer-joined to the allocation and adviser current on `today`."""
+    return stmt.outerjoin(_current, _current_on(today)).outerjoin(
+        _adviser, _adviser.id == _current.adviser_id
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class CareLeaverFilters:
     q: str | None = None
@@ -91,9 +104,7 @@ class CareLeaverRepository:
         self.session = session
 
     def _with_adviser(self, stmt: SelectT, today: date) -> SelectT:
-        return stmt.outerjoin(_current, _current_on(today)).outerjoin(
-            _adviser, _adviser.id == _current.adviser_id
-        )
+        return join_current_adviser(stmt, today)
 
     async def page_visible(
         self, principal: Principal, filters: CareLeaverFilters, today: date, *, limit: int, cursor: str | None

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # Failed sign-ins: after `slowdown_after` failures, each try must wait 2^n seconds; after
     # `max_failures` the account (or address, after `max_failures_per_address`) is refused for a while.
     sign_in_slowdown_after: int = Field(default=3, ge=1)
+    sign_in_first_wait_seconds: int = Field(
+        default=1, ge=1, le=60, description="Doubles with each further failure"
+    )
     sign_in_max_failures: int = Field(default=10, ge=2)
     sign_in_max_failures_per_address: int = Field(default=50, ge=2)
     sign_in_block_minutes: int = Field(default=15, ge=1)

@@ -93,7 +93,7 @@ def decode_cursor(sort: SortKey, cursor: str) -> list[Any]:
 
 async def keyset_page(
     session: AsyncSession,
-    stmt: Select[Any],
+    stmt: Select[*tuple[Any, ...]],
     sort: SortKey,
     *,
     limit: int,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import Role
 from app.care_leavers.models import CareLeaver
-from app.core.clock import uk_today
+from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months
 from app.core.settings import Settings
 from app.local_authorities.models import LocalAuthority
@@ -51,6 +51,53 @@ async def test_a_caseload_of_60_takes_the_same_queries_as_a_caseload_of_1(
     count_queries.clear()
     assert len((await client.get(url, headers=headers)).json()["items"]) == 60
     assert len(count_queries) == one
+
+
+async def test_a_call_back_request_shows_on_the_caseload_until_answered(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    url, headers = f"/v1/advisers/{world.users['pa_a2'].id}/caseload", world.headers("pa_a2")
+    entry = next(
+        e
+        for e in (await client.get(url, headers=headers)).json()["items"]
+        if e["care_leaver_id"] == str(world.id("p_a2"))
+    )
+    assert entry["open_contact_requests"] == 1
+    contact = {
+        "occurred_at": utc_now().isoformat(),
+        "method": "phone",
+        "initiated_by": "staff",
+        "outcome": "spoken",
+        "purpose": "Call back",
+        "summary": "Rang back as asked.",
+        "answers_request_id": str(world.ids["request_a2"]),
+    }
+    recorded = await client.post(
+        f"/v1/care-leavers/{world.id('p_a2')}/contacts", json=contact, headers=headers
+    )
+    assert recorded.status_code == 201, recorded.text
+    entry = next(
+        e
+        for e in (await client.get(url, headers=headers)).json()["items"]
+        if e["care_leaver_id"] == str(world.id("p_a2"))
+    )
+    assert entry["open_contact_requests"] == 0
+    assert entry["last_contact_at"] is not None
+
+
+async def test_a_retried_contact_is_recorded_once(client: httpx.AsyncClient, world: World) -> None:
+    url = f"/v1/care-leavers/{world.id('p_a1')}/contacts"
+    headers = {**world.headers("pa_a1"), "Idempotency-Key": "contact-2026-11-23-0001"}
+    contact = {
+        "occurred_at": utc_now().isoformat(),
+        "method": "whatsapp",
+        "initiated_by": "young_person",
+        "outcome": "spoken",
+        "purpose": "Check-in",
+        "summary": "Chatted about college.",
+    }
+    ids = {(await client.post(url, json=contact, headers=headers)).json()["id"] for _ in range(3)}
+    assert len(ids) == 1
 
 
 async def test_another_team_s_caseload_is_refused(client: httpx.AsyncClient, world: World) -> None:

@@ -92,6 +92,7 @@ ADMIN_ONLY = [
     "remove_draft_entitlement",
     "withdraw_draft_entitlement",
     "publish_offer_draft",
+    "replace_contact_policy",
 ]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]

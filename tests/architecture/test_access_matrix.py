@@ -65,6 +65,7 @@ class Entry:
     files: Callable[[World, str], dict[str, tuple[str, bytes, str]]] | None = None
     query: dict[str, str] = field(default_factory=dict)
     arrange: Arrange | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def person_read(person: str, readers: dict[str, int]) -> dict[str, int]:
@@ -381,6 +382,77 @@ ENTRIES: dict[str, Entry] = {
     "POST /v1/local-authorities/{gss_code}/offer/draft/publication": Entry(
         _offer_admin(201), lambda w: f"{CITY_DRAFT}/publication", arrange=city_draft
     ),
+    # The contact log: staff who may read the person; the young person reads their own without summaries;
+    # partners never.
+    "GET /v1/care-leavers/{care_leaver_id}/contacts": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/contacts",
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/contacts": Entry(
+        only(_staff_404(dict.fromkeys(P_A1_READERS, 201))),  # a colleague covering records contacts too
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/contacts",
+        body=lambda w, a: {
+            "occurred_at": utc_now().isoformat(),
+            "method": "phone",
+            "initiated_by": "young_person",
+            "outcome": "spoken",
+            "purpose": "Check-in",
+            "summary": f"Rang the duty line ({a}).",
+        },
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/contacts/{contact_id}": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/contacts/{w.ids['contact_a1']}",
+    ),
+    "PATCH /v1/care-leavers/{care_leaver_id}/contacts/{contact_id}": Entry(
+        # Its author (pa_a1), the team manager or an admin; a colleague who can read it may not.
+        only(_staff_404({"pa_a1": 200, "pa_a2": 403, "manager_a": 200, "admin_city": 200})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/contacts/{w.ids['contact_a1']}",
+        body=lambda w, a: {"summary": "Visited at home; gas bill sorted.", "reason": "Added the outcome"},
+        headers={"If-Match": '"1"'},
+    ),
+    "PATCH /v1/contact-actions/{action_id}": Entry(
+        only(_staff_404(P_A1_READERS)),
+        lambda w: f"/v1/contact-actions/{w.ids['action_a1']}",
+        body=lambda w, a: {"done_on": uk_today().isoformat()},
+    ),
+    "GET /v1/me/contacts": Entry(only(LEAVERS), lambda w: "/v1/me/contacts"),
+    "POST /v1/me/contact-requests": Entry(
+        only({"leaver_a1": 201, "leaver_a2": 409}),  # leaver_a2 already has one open (request_a2)
+        lambda w: "/v1/me/contact-requests",
+        body=lambda w, a: {
+            "window_starts_at": (utc_now() + timedelta(hours=1)).isoformat(),
+            "window_ends_at": (utc_now() + timedelta(hours=3)).isoformat(),
+        },
+    ),
+    "GET /v1/me/contact-requests": Entry(only(LEAVERS), lambda w: "/v1/me/contact-requests"),
+    "GET /v1/care-leavers/{care_leaver_id}/contact-requests": Entry(
+        person_read("p_a2", {**P_A1_READERS, "leaver_a2": 200, "leaver_a1": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a2')}/contact-requests",
+    ),
+    "PATCH /v1/contact-requests/{request_id}": Entry(
+        # Staff who may read p_a2 answer it; p_a2 themself withdraws it.
+        only({**_staff_404(P_A1_READERS), "leaver_a2": 200, "leaver_a1": 404}),
+        lambda w: f"/v1/contact-requests/{w.ids['request_a2']}",
+        body=lambda w, a: {"status": "withdrawn" if a in LEAVERS else "answered"},
+    ),
+    "GET /v1/contacts/overdue": Entry(only(STAFF), lambda w: "/v1/contacts/overdue"),
+    "GET /v1/contact-policies": Entry(only(STAFF), lambda w: "/v1/contact-policies"),
+    "PUT /v1/contact-policies": Entry(
+        only(ADMINS),
+        lambda w: "/v1/contact-policies",
+        body=lambda w, a: {
+            "bands": [
+                {
+                    "min_age": 16,
+                    "max_age": 25,
+                    "max_interval_days": 42,
+                    "description": "Every 6 weeks",
+                    "source": "Test",
+                }
+            ]
+        },
+    ),
 }
 
 
@@ -425,7 +497,7 @@ async def test_access(
             response = await client.request(
                 method,
                 entry.path(world),
-                headers=headers,
+                headers={**headers, **entry.headers},
                 json=entry.body(world, actor) if entry.body else None,
                 data=entry.form(world, actor) if entry.form else None,
                 files=entry.files(world, actor) if entry.files else None,

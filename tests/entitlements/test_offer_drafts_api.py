@@ -200,16 +200,33 @@ async def test_a_new_entitlement_can_be_removed_but_a_published_one_must_be_with
     [
         ({"rule": {"fact": "shoe_size", "is": True}}, "rule.fact", "entitlement.invalid"),
         ({"rule": {"age_under": 21, "at": "graduation"}}, "rule.at", "entitlement.invalid"),
-        ({"rule": {"fact": "is_parent", "is": True, "source": "gossip"}}, "rule.source", "entitlement.invalid"),
         (
-            {"parameters": {"amount": {"unit": "pence", "basis": "graduation", "values": [
-                {"effective_from": "2026-01-01", "value": 1, "source": "city-driving"}]}}},
+            {"rule": {"fact": "is_parent", "is": True, "source": "gossip"}},
+            "rule.source",
+            "entitlement.invalid",
+        ),
+        (
+            {
+                "parameters": {
+                    "amount": {
+                        "unit": "pence",
+                        "basis": "graduation",
+                        "values": [{"effective_from": "2026-01-01", "value": 1, "source": "city-driving"}],
+                    }
+                }
+            },
             "parameters.amount.basis",
             "entitlement.invalid",
         ),
         (
-            {"parameters": {"amount": {"unit": "pence", "values": [
-                {"effective_from": "2026-01-01", "value": 1, "source": "nowhere"}]}}},
+            {
+                "parameters": {
+                    "amount": {
+                        "unit": "pence",
+                        "values": [{"effective_from": "2026-01-01", "value": 1, "source": "nowhere"}],
+                    }
+                }
+            },
             "parameters.amount.values.0.source",
             "entitlement.invalid",
         ),
@@ -217,18 +234,28 @@ async def test_a_new_entitlement_can_be_removed_but_a_published_one_must_be_with
         ({"available_from": 0}, "available_from", "request.validation_failed"),
         ({"title": "Nul\x00byte"}, "title", "request.validation_failed"),
         (  # 0 is not false, and "1" is not a number
-            {"sources": [{"id": "city-driving", "citation": "A", "last_checked": "2026-11-23", "needs_checking": 0}]},
+            {
+                "sources": [
+                    {"id": "city-driving", "citation": "A", "last_checked": "2026-11-23", "needs_checking": 0}
+                ]
+            },
             "sources.0.needs_checking",
             "request.validation_failed",
         ),
         (
-            {"parameters": {"amount": {"unit": "pence", "values": [
-                {"effective_from": "2026-01-01", "value": "1", "source": "city-driving"}]}}},
+            {
+                "parameters": {
+                    "amount": {
+                        "unit": "pence",
+                        "values": [{"effective_from": "2026-01-01", "value": "1", "source": "city-driving"}],
+                    }
+                }
+            },
             "parameters.amount.values.0.value",
             "request.validation_failed",
         ),
     ],
-)  # fmt: skip
+)
 async def test_invalid_definitions_are_refused_naming_the_field(
     client: httpx.AsyncClient, admins: Admins, changes: dict[str, Any], field: str, code: str
 ) -> None:
@@ -255,12 +282,14 @@ async def test_a_dated_value_in_force_cannot_be_rewritten_over_http(
                 "unit": p["unit"],
                 "basis": p["basis"],
                 "description": p["description"],
-                "values": [{"effective_from": v["effective_from"], "value": v["value"] + 1, "source": v["source"]}
-                           for v in p["values"]],
+                "values": [
+                    {"effective_from": v["effective_from"], "value": v["value"] + 1, "source": v["source"]}
+                    for v in p["values"]
+                ],
             }
             for p in current["parameters"]
         },
-    }  # fmt: skip
+    }
     refused = await client.put(
         f"{DRAFT}/entitlements/{current['code']}",
         json=definition,

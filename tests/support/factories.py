@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -14,9 +14,13 @@ from app.auth.enums import ConsentRecipient, PartnerKind, Role, SubjectKind
 from app.auth.models import AuthSession, PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_password
 from app.auth.tokens import issue_access_token
+from app.care_leavers.enums import ContactMethod
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.contacts.enums import ActionOwnerKind, ContactInitiator, ContactOutcome, ContactRequestStatus
+from app.contacts.models import Contact, ContactAction, ContactRequest
 from app.core.clock import uk_today, utc_now
 from app.core.settings import Settings
+from app.core.types import uuid7
 from app.local_authorities.models import LocalAuthority
 
 CITY, COUNTY = "E06000018", "E10000024"
@@ -140,3 +144,66 @@ def bearer(token: str) -> dict[str, str]:
 
 def new_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+async def contact(
+    session: AsyncSession,
+    person: CareLeaver,
+    author: UserAccount,
+    *,
+    occurred_at: datetime | None = None,
+    outcome: ContactOutcome = ContactOutcome.SEEN,
+    method: ContactMethod = ContactMethod.FACE_TO_FACE_HOME,
+    summary: str = "Visited at home.",
+) -> Contact:
+    """A first version of a log entry, written directly (the API recomputes due dates; this does not)."""
+    entry_id = uuid7()
+    row = Contact(
+        id=entry_id,
+        entry_id=entry_id,
+        version=1,
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        occurred_at=occurred_at or utc_now() - timedelta(days=1),
+        method=method,
+        initiated_by=ContactInitiator.STAFF,
+        outcome=outcome,
+        purpose="Statutory visit",
+        summary=summary,
+        recorded_by=author.id,
+        recorded_by_role=author.roles[0],
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def contact_action(
+    session: AsyncSession, entry: Contact, author: UserAccount, *, due_on: date | None = None
+) -> ContactAction:
+    row = ContactAction(
+        local_authority_id=entry.local_authority_id,
+        care_leaver_id=entry.care_leaver_id,
+        contact_id=entry.entry_id,
+        description="Send the housing form",
+        owner_kind=ActionOwnerKind.ADVISER,
+        due_on=due_on or uk_today() + timedelta(days=7),
+        created_by=author.id,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def contact_request(session: AsyncSession, person: CareLeaver) -> ContactRequest:
+    now = utc_now()
+    row = ContactRequest(
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        window_starts_at=now + timedelta(hours=1),
+        window_ends_at=now + timedelta(hours=3),
+        status=ContactRequestStatus.OPEN,
+    )
+    session.add(row)
+    await session.flush()
+    return row

@@ -3,6 +3,8 @@
 City (Nottingham):  team A = manager_a, pa_a1, pa_a2; team B = pa_b1; admin_city.
     p_a1 (pa_a1's caseload, has an app account: leaver_a1), p_a2 (pa_a2's, account leaver_a2),
     p_a3 (pa_a1's, no account), p_b1 (pa_b1's), p_free (no adviser).
+    Contact log: contact_a1 (p_a1, an attempt yesterday, recorded by pa_a1) with action_a1;
+    request_a2 (p_a2's open call-back). Due dates are not computed for the world's people.
 County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
     q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe).
@@ -20,6 +22,7 @@ from app.auth.enums import ConsentRecipient, Role
 from app.auth.models import UserAccount
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
+from app.contacts.enums import ContactOutcome
 from app.core.settings import Settings
 from tests.support import factories as f
 
@@ -47,6 +50,7 @@ class World:
     people: dict[str, CareLeaver] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     support_request: SupportRequest | None = None
+    ids: dict[str, uuid.UUID] = field(default_factory=dict)  # other records, by name
 
     def headers(self, actor: str) -> dict[str, str]:
         return {} if actor == "anonymous" else f.bearer(self.tokens[actor])
@@ -100,6 +104,10 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     )
     session.add(w.support_request)
     await session.flush()
+    contact = await f.contact(session, p["p_a1"], u["pa_a1"], outcome=ContactOutcome.ATTEMPT)
+    w.ids["contact_a1"] = contact.entry_id
+    w.ids["action_a1"] = (await f.contact_action(session, contact, u["pa_a1"])).id
+    w.ids["request_a2"] = (await f.contact_request(session, p["p_a2"])).id
     for name, account in u.items():
         w.tokens[name] = await f.token_for(session, settings, account)
     return w

@@ -1,0 +1,55 @@
+"""The demo data set shows the contact log working: people overdue, attempts only, an open call-back."""
+
+from __future__ import annotations
+
+import httpx
+
+from app.core.settings import Settings
+from app.db.session import Database
+from app.demo.ids import demo_id
+from app.demo.loader import load_demo_data
+from tests.support.types import ClientWith
+
+
+async def sign_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:
+    response = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": "demo"}
+    )
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def overdue(client: httpx.AsyncClient, email: str) -> list[tuple[str, int]]:
+    body = (await client.get("/v1/contacts/overdue", headers=await sign_in(client, email))).json()
+    return [(item["care_leaver"]["display_name"], item["days_overdue"]) for item in body["items"]]
+
+
+async def test_the_demo_has_overdue_people_attempts_only_and_an_open_call_back(
+    db: Database, settings: Settings, client_with: ClientWith
+) -> None:
+    await load_demo_data(db, settings.model_copy(update={"demo": True}))
+    async with client_with(demo=True) as client:
+        # Ben, phoned 70 days ago; Leah, seen 100 days ago and only tried since (every 8 weeks in the city).
+        assert await overdue(client, "pa1@nottingham.demo") == [("Leah Trial", 44), ("Ben Sample", 14)]
+        # The manager also sees Owen, whom nobody is allocated to.
+        assert await overdue(client, "manager@nottingham.demo") == [
+            ("Leah Trial", 44),
+            ("Owen Specimen", 24),
+            ("Ben Sample", 14),
+        ]
+        # Jade, 24, last spoken to 400 days ago (21Plus: once a year); Uma, 19, seen 90 days ago. Ruby turned
+        # 21 after her last visit, so the yearly contact applies to her and she is not overdue.
+        assert await overdue(client, "admin@notts.demo") == [("Jade Fakeham", 35), ("Uma Trial", 34)]
+        pa1 = await sign_in(client, "pa1@nottingham.demo")
+        ellis = demo_id("care-leaver", "city-3")
+        log = (await client.get(f"/v1/care-leavers/{ellis}/contacts", headers=pa1)).json()["items"]
+        assert [c["outcome"] for c in log] == ["attempt"] * 3
+        aisha = demo_id("care-leaver", "city-1")
+        requests = (await client.get(f"/v1/care-leavers/{aisha}/contact-requests", headers=pa1)).json()[
+            "items"
+        ]
+        assert [(r["status"], r["preferred_method"]) for r in requests] == [("open", "phone")]
+        mine = (
+            await client.get("/v1/me/contacts", headers=await sign_in(client, "leaver1@nottingham.demo"))
+        ).json()
+        assert [c["outcome"] for c in mine["items"]] == ["attempt", "seen"]
+        assert all(c["summary"] is None for c in mine["items"])
