@@ -60,6 +60,14 @@ async def get_adviser(
 ) -> tuple[UserAccount, int]:
     adviser = await _adviser_in_council(session, principal, adviser_id)
     sizes = await AdviserRepository(session).caseload_sizes([adviser.id], uk_today())
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        "adviser",
+        resource_id=adviser.id,
+        local_authority_id=adviser.local_authority_id,
+    )
     return adviser, sizes.get(adviser.id, 0)
 
 
