@@ -102,7 +102,8 @@ async def update_adviser(
         local_authority_id=adviser.local_authority_id,
         details={"fields": sorted(changes)},
     )
-    return await get_adviser(session, principal, adviser_id)
+    sizes = await AdviserRepository(session).caseload_sizes([adviser.id], uk_today())
+    return adviser, sizes.get(adviser.id, 0)
 
 
 async def caseload(
