@@ -12,7 +12,7 @@ from app import __version__
 from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
-from app.api.middleware import RequestContextMiddleware
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.openapi import DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.audit.router import router as audit_router
@@ -76,6 +76,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     install_openapi(app)
     install_docs(app)
+    # Added first, so it runs inside the request context: a refused body still gets a request id.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes,
+        upload_suffixes=("/imports",),
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(

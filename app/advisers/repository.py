@@ -3,25 +3,20 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.auth.enums import Role
 from app.auth.models import UserAccount
+from app.auth.principal import Principal
 from app.auth.repository import USERS_BY_EMAIL, has_role
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import AdviserAllocation, CareLeaver, SupportRequest
+from app.care_leavers.repository import allocation_in_force, join_current_adviser, visible_to
 from app.db.pagination import SortKey, Window, keyset_page
 
 REQUESTS_OLDEST_FIRST = SortKey("created_at", (SupportRequest.created_at, SupportRequest.id))
-
-
-def _current(today: date) -> ColumnElement[bool]:
-    return and_(
-        AdviserAllocation.started_on <= today,
-        or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > today),
-    )
 
 
 class AdviserRepository:
@@ -59,7 +54,9 @@ class AdviserRepository:
             select(AdviserAllocation.adviser_id, func.count())
             .join(CareLeaver, CareLeaver.id == AdviserAllocation.care_leaver_id)
             .where(
-                AdviserAllocation.adviser_id.in_(adviser_ids), _current(today), CareLeaver.closed_on.is_(None)
+                AdviserAllocation.adviser_id.in_(adviser_ids),
+                allocation_in_force(today),
+                CareLeaver.closed_on.is_(None),
             )
             .group_by(AdviserAllocation.adviser_id)
         )
@@ -72,7 +69,9 @@ class AdviserRepository:
             select(CareLeaver, AdviserAllocation.started_on)
             .join(AdviserAllocation, AdviserAllocation.care_leaver_id == CareLeaver.id)
             .where(
-                AdviserAllocation.adviser_id == adviser_id, _current(today), CareLeaver.closed_on.is_(None)
+                AdviserAllocation.adviser_id == adviser_id,
+                allocation_in_force(today),
+                CareLeaver.closed_on.is_(None),
             )
             .order_by(CareLeaver.family_name, CareLeaver.given_name, CareLeaver.id)
         )
@@ -81,7 +80,7 @@ class AdviserRepository:
     async def in_care_without_adviser(
         self, local_authority_id: uuid.UUID, born_on_or_before: date, today: date
     ) -> list[CareLeaver]:
-        allocated = select(AdviserAllocation.care_leaver_id).where(_current(today))
+        allocated = select(AdviserAllocation.care_leaver_id).where(allocation_in_force(today))
         stmt = (
             select(CareLeaver)
             .where(
@@ -97,13 +96,18 @@ class AdviserRepository:
 
     async def support_requests(
         self,
-        local_authority_id: uuid.UUID,
+        principal: Principal,
         status: SupportRequestStatus | None,
+        today: date,
         *,
         limit: int,
         cursor: str | None,
     ) -> Window[tuple[SupportRequest, CareLeaver]]:
-        stmt = select(SupportRequest).where(SupportRequest.local_authority_id == local_authority_id)
+        """The 21-plus queue, scoped like every list of people: a manager sees the unallocated and their
+        own team's, an admin the council's."""
+        stmt = join_current_adviser(
+            select(SupportRequest).join(CareLeaver, CareLeaver.id == SupportRequest.care_leaver_id), today
+        ).where(visible_to(principal))
         if status is not None:
             stmt = stmt.where(SupportRequest.status == status)
         window = await keyset_page(self.session, stmt, REQUESTS_OLDEST_FIRST, limit=limit, cursor=cursor)

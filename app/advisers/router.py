@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.advisers import service
 from app.advisers.schemas import (
@@ -22,10 +22,8 @@ from app.advisers.schemas import (
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
-from app.auth.deps import allow
-from app.auth.enums import Role
+from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff
 from app.auth.models import UserAccount
-from app.auth.principal import Principal
 from app.auth.schemas import TeamRef
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
@@ -35,15 +33,6 @@ from app.core.dates import age_on
 from app.local_authorities.schemas import LocalAuthorityRead
 
 router = APIRouter(prefix="/v1", tags=["Personal advisers"])
-
-Staff = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER))]
-Manager = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER))]
-CareLeaverSelf = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
-Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
-
-
-def _name(person: CareLeaver) -> str:
-    return f"{person.preferred_name or person.given_name} {person.family_name}"
 
 
 def _adviser_read(adviser: UserAccount, caseload_size: int) -> AdviserRead:
@@ -88,7 +77,7 @@ async def list_unallocated_young_people(
     return [
         UnallocatedYoungPerson(
             care_leaver_id=p.id,
-            name=_name(p),
+            name=p.display_name,
             date_of_birth=p.date_of_birth,
             allocate_by=by,
             days_left=(by - today).days,
@@ -141,7 +130,7 @@ async def get_caseload(adviser_id: AdviserId, principal: Staff, session: Session
         items.append(
             CaseloadEntry(
                 care_leaver_id=person.id,
-                name=_name(person),
+                name=person.display_name,
                 age=age_on(person.date_of_birth, today),
                 legal_status=person.legal_status,
                 allocated_on=allocated_on,
@@ -195,7 +184,7 @@ def _request_read(request: SupportRequest, person: CareLeaver) -> SupportRequest
     return SupportRequestRead(
         id=request.id,
         care_leaver_id=person.id,
-        name=_name(person),
+        name=person.display_name,
         age=age_on(person.date_of_birth, uk_today()),
         message=request.message,
         status=request.status,
@@ -261,7 +250,7 @@ async def update_support_request(
 async def set_service_contacts(
     gss_code: Annotated[str, Path(pattern=r"^E\d{8}$", examples=["E06000018"])],
     body: ServiceContacts,
-    principal: Admin,
+    principal: LaAdmin,
     session: SessionDep,
 ) -> LocalAuthorityRead:
     """The leaving care duty line and the out-of-hours number the app shows every young person."""

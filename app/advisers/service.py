@@ -28,8 +28,14 @@ from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months, age_on
 from app.core.errors import Forbidden, InvalidInput, field_error
 from app.db.pagination import Window
+from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
+
+
+class _AlreadyOpen(Exception):
+    pass
+
 
 # A personal adviser by 17½; the queue starts at 17¼ so managers have three months to allocate (seeds 001, 003).
 QUEUE_FROM_MONTHS, ALLOCATE_BY_MONTHS = 17 * 12 + 3, 17 * 12 + 6
@@ -186,7 +192,8 @@ async def request_support(
             else ("This is for care leavers aged 21 to 24. Your council's duty line can help you now.")
         )
         raise SupportRequestNotAllowed(reason)
-    existing = await CareLeaverRepository(session).open_support_requests(person.id)
+    repo = CareLeaverRepository(session)
+    existing = await repo.open_support_requests(person.id)
     if existing:
         return existing[0], person, False
     request = SupportRequest(
@@ -196,8 +203,11 @@ async def request_support(
         status=SupportRequestStatus.OPEN,
         created_at=utc_now(),
     )
-    session.add(request)
-    await session.flush()
+    try:
+        await insert_or_raise(session, request, _AlreadyOpen())
+    except _AlreadyOpen:
+        # Asked twice at the same moment: the other request won the unique index; answer with it.
+        return (await repo.open_support_requests(person.id))[0], person, False
     await record(
         session,
         principal.as_actor(),
@@ -220,7 +230,7 @@ async def support_requests(
 ) -> Window[tuple[SupportRequest, CareLeaver]]:
     assert principal.local_authority_id is not None
     window = await AdviserRepository(session).support_requests(
-        principal.local_authority_id, status, limit=limit, cursor=cursor
+        principal, status, uk_today(), limit=limit, cursor=cursor
     )
     await record(
         session,

@@ -7,9 +7,11 @@ import re
 import time
 import uuid
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api.problems import internal_error_response
+from app.api.problems import internal_error_response, problem_response
 from app.core.logging import request_id_var
 
 access_log = logging.getLogger("app.access")
@@ -71,3 +73,71 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from `receive` once a streamed body passes the limit. An HTTPException, so the framework's
+    body parsing passes it on (anything else it turns into a 400), and it becomes a 413 problem."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large_detail(limit))
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over a limit (413) before they are read into memory: a 40 MB JSON body
+    parsed by the framework would otherwise cost hundreds of MB per request."""
+
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_max_bytes: int, upload_suffixes: tuple[str, ...]
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.upload_suffixes = upload_suffixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}:
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        limit = self.upload_max_bytes if path.endswith(self.upload_suffixes) else self.max_bytes
+        declared = _header(scope, b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(limit)(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        started = False
+
+        async def track(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, track)
+        except BodyTooLarge:
+            if not started:
+                await _too_large(limit)(scope, receive, send)
+
+
+def _too_large(limit: int) -> Response:
+    return problem_response(
+        413,
+        "request.too_large",
+        "Content Too Large",
+        _too_large_detail(limit),
+    )
+
+
+def _too_large_detail(limit: int) -> str:
+    return f"The body is over the {limit:,}-byte limit for this address."

@@ -95,12 +95,16 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     )
     components = spec.setdefault("components", {}).setdefault("schemas", {})
     for path_item in spec.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
+            if method != "get":
+                # Any write can meet another saved at the same moment on a unique key (resource.conflict).
+                responses.setdefault("409", {"description": "Conflicts with a change saved at the same time"})
             if "requestBody" in operation:
                 responses.setdefault(
                     "400", {"description": "The body cannot be parsed (not JSON, or not UTF-8)"}
                 )
+                responses.setdefault("413", {"description": "The body is over the size limit"})
             responses.setdefault(
                 "500",
                 {"description": "Unexpected error; the body carries the request id, never internals"},

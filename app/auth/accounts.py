@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.enums import PartnerKind, Role, SubjectKind
-from app.auth.errors import EmailTaken, UserNotFound
+from app.auth.errors import EmailTaken, PartnerNameTaken, TeamNameTaken, UserNotFound
 from app.auth.models import PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_password
 from app.auth.policy import ADMIN_ROLES, assignable_roles, may_manage_account
@@ -24,6 +24,12 @@ from app.db.session import insert_or_raise
 from app.local_authorities.repository import LocalAuthorityRepository
 
 STAFF_ROLES = {Role.PERSONAL_ADVISER, Role.TEAM_MANAGER, Role.LA_ADMIN, Role.SYSTEM_ADMIN}
+# An account's kind decides which roles it can ever hold: a care leaver is never staff or a partner.
+ROLES_FOR_KIND: dict[SubjectKind, set[Role]] = {
+    SubjectKind.STAFF: STAFF_ROLES,
+    SubjectKind.PARTNER: {Role.PARTNER},
+    SubjectKind.CARE_LEAVER: {Role.CARE_LEAVER},
+}
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
@@ -94,7 +100,9 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
         phone=body.phone,
         job_title=body.job_title,
     )
-    await insert_or_raise(session, user, EmailTaken(f"An account already uses {body.email}."))
+    await insert_or_raise(
+        session, user, EmailTaken("That email address cannot be used for a new account; choose another.")
+    )
     await record(
         session,
         principal.as_actor(),
@@ -179,7 +187,7 @@ def _check_roles(principal: Principal, kind: SubjectKind, roles: list[Role]) -> 
     refused = wanted - assignable_roles(principal)
     if refused:
         raise _invalid("roles", f"You cannot give these roles: {', '.join(sorted(refused))}.")
-    fits = STAFF_ROLES if kind is SubjectKind.STAFF else {Role.PARTNER}
+    fits = ROLES_FOR_KIND[kind]
     if not wanted <= fits:
         raise _invalid("roles", f"A {kind.value} account can have only: {', '.join(sorted(fits))}.")
     return wanted
@@ -225,7 +233,7 @@ async def create_team(session: AsyncSession, principal: Principal, body: TeamCre
     assert principal.local_authority_id is not None
     team = Team(local_authority_id=principal.local_authority_id, name=body.name, duty_phone=body.duty_phone)
     await insert_or_raise(
-        session, team, _invalid("name", f"This council already has a team called {body.name}.")
+        session, team, TeamNameTaken(f"This council already has a team called {body.name}.")
     )
     await record(
         session,
@@ -263,7 +271,7 @@ async def create_partner_organisation(
         district_gss_code=body.district_gss_code,
     )
     await insert_or_raise(
-        session, partner, _invalid("name", f"A partner organisation called {body.name} already exists.")
+        session, partner, PartnerNameTaken(f"A partner organisation called {body.name} already exists.")
     )
     await record(
         session,

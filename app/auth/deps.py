@@ -26,7 +26,18 @@ from app.core.clock import utc_now
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", scheme_name="OAuth2", auto_error=False)
 
 
-__all__ = ["PUBLIC", "CurrentPrincipal", "allow", "current_principal", "public"]
+__all__ = [
+    "PUBLIC",
+    "CareLeaverSelf",
+    "CurrentPrincipal",
+    "LaAdmin",
+    "Manager",
+    "Staff",
+    "StaffOrSelf",
+    "allow",
+    "current_principal",
+    "public",
+]
 
 
 def jwks_cache(request: Request) -> JwksCache:
@@ -62,5 +73,10 @@ def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     return admitted
 
 
-def any_role() -> Callable[[Principal], Awaitable[Principal]]:
-    return allow(*Role)
+# Council staff who work with young people's records, and the same plus the young person themself.
+STAFF_ROLES = (Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER)
+Staff = Annotated[Principal, Depends(allow(*STAFF_ROLES))]
+StaffOrSelf = Annotated[Principal, Depends(allow(*STAFF_ROLES, Role.CARE_LEAVER))]
+Manager = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER))]
+CareLeaverSelf = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
+LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]

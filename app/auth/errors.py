@@ -72,3 +72,17 @@ class EmailTaken(DomainError):
     code = "user.email_taken"
     kind = ErrorKind.CONFLICT
     title = "Email address already in use"
+
+
+class NameTaken(DomainError):
+    code = "name_taken"
+    kind = ErrorKind.CONFLICT
+    title = "That name is already in use"
+
+
+class TeamNameTaken(NameTaken):
+    code = "team.name_taken"
+
+
+class PartnerNameTaken(NameTaken):
+    code = "partner_organisation.name_taken"

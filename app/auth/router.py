@@ -9,7 +9,7 @@ from app.api.deps import SessionDep, SettingsDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.auth import accounts, service
-from app.auth.deps import PUBLIC, CurrentPrincipal, allow
+from app.auth.deps import PUBLIC, CurrentPrincipal, Staff, allow
 from app.auth.enums import Role, SubjectKind
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
@@ -36,7 +36,6 @@ accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
 
 Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.SYSTEM_ADMIN))]
 LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
-CouncilStaff = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER))]
 
 
 @router.post(
@@ -130,7 +129,8 @@ async def list_users(
 async def create_user(
     body: UserCreate, principal: Admin, session: SessionDep, response: Response
 ) -> UserRead:
-    """Staff or partner accounts in the caller's council. Only a system admin creates la_admin or system accounts."""
+    """Staff or partner accounts in the caller's council (an la_admin may create other la_admins).
+    A system admin creates only administrators' accounts, to set up a council."""
     user = await accounts.create_user(session, principal, body)
     response.headers["Location"] = f"/v1/users/{user.id}"
     return UserRead.model_validate(user)
@@ -155,7 +155,7 @@ async def update_user(
 
 
 @accounts_router.get("/teams", summary="List your council's teams", responses=problem_responses(401, 403))
-async def list_teams(principal: CouncilStaff, session: SessionDep) -> list[TeamRead]:
+async def list_teams(principal: Staff, session: SessionDep) -> list[TeamRead]:
     """Teams of personal advisers in the caller's council, with their duty lines."""
     return [TeamRead.model_validate(t) for t in await accounts.list_teams(session, principal)]
 

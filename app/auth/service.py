@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction, AuditOutcome
 from app.audit.service import ANONYMOUS, Actor, record, record_even_if_rolled_back
 from app.auth import throttle
+from app.auth.enums import SubjectKind
 from app.auth.errors import InvalidGrant, InvalidToken
 from app.auth.jwks import JwksCache, verify_external_token
 from app.auth.models import AuthSession, RefreshToken, UserAccount
@@ -191,10 +192,11 @@ async def authenticate(
     user = await AuthRepository(session).user_by_email(value) if isinstance(value, str) else None
     if user is None or not _may_sign_in(user, settings):
         raise InvalidToken("No active account here matches this token.")
-    if external.local_authority is not None and (
-        user.local_authority is None or user.local_authority.gss_code != external.local_authority
-    ):
+    if user.local_authority is None or user.local_authority.gss_code != external.local_authority:
         raise InvalidToken("This identity provider cannot sign in accounts of another council.")
+    if user.kind is not SubjectKind.STAFF:
+        # A council's identity provider is for its staff; young people and partners sign in here.
+        raise InvalidToken("Only council staff sign in through their council's identity provider.")
     return principal_for(user, None, issuer=external.issuer)
 
 

@@ -25,7 +25,7 @@ from app.care_leavers.errors import ReadOnlyAccess
 from app.care_leavers.legal_status import CareHistory, StatusDecision, decide_status
 from app.care_leavers.models import CareLeaver, Circumstance, LegalStatusOverride
 from app.care_leavers.repository import CareLeaverRepository
-from app.core.clock import uk_today, utc_now
+from app.core.clock import UK, uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 
 
@@ -63,11 +63,24 @@ def _history(person: CareLeaver) -> CareHistory:
     )
 
 
-async def decide(session: AsyncSession, person: CareLeaver, on: date) -> StatusDecision:
-    """The status on any date, with reasons, from the history and circumstances as they stood then."""
-    repo = CareLeaverRepository(session)
-    snapshot = (await repo.snapshots([person.id], on))[person.id]
-    override = await repo.active_override(person.id)
+def _override_on(overrides: list[LegalStatusOverride], on: date) -> LegalStatusOverride | None:
+    """The override in force on `on`: recorded on or before that day, and not ended by then."""
+    in_force = [
+        o
+        for o in overrides
+        if o.recorded_at.astimezone(UK).date() <= on
+        and (o.ended_at is None or o.ended_at.astimezone(UK).date() > on)
+    ]
+    return in_force[-1] if in_force else None
+
+
+def _decide(
+    person: CareLeaver,
+    on: date,
+    snapshot: dict[CircumstanceKind, Circumstance],
+    overrides: list[LegalStatusOverride],
+) -> StatusDecision:
+    override = _override_on(overrides, on)
     return decide_status(
         _history(person),
         on,
@@ -76,20 +89,40 @@ async def decide(session: AsyncSession, person: CareLeaver, on: date) -> StatusD
     )
 
 
+async def decide(session: AsyncSession, person: CareLeaver, on: date) -> StatusDecision:
+    """The status on any date, with reasons, from the history, circumstances and overrides as they stood then."""
+    repo = CareLeaverRepository(session)
+    snapshot = (await repo.snapshots([person.id], on))[person.id]
+    overrides = (await repo.overrides([person.id]))[person.id]
+    return _decide(person, on, snapshot, overrides)
+
+
 async def refresh_status(session: AsyncSession, person: CareLeaver, today: date) -> StatusDecision:
     """Keep the record's status current: after any change to the history, or when it expires."""
-    decision = await decide(session, person, today)
-    person.legal_status = decision.status
-    person.legal_status_until = decision.valid_until
-    return decision
+    return (await refresh_statuses(session, [person], today))[person.id]
+
+
+async def refresh_statuses(
+    session: AsyncSession, people: list[CareLeaver], today: date
+) -> dict[uuid.UUID, StatusDecision]:
+    """The same for many people in two queries (an import, the statuses a birthday has made stale)."""
+    repo = CareLeaverRepository(session)
+    ids = [p.id for p in people]
+    snapshots = await repo.snapshots(ids, today)
+    overrides = await repo.overrides(ids)
+    decisions = {}
+    for person in people:
+        decision = _decide(person, today, snapshots[person.id], overrides[person.id])
+        person.legal_status, person.legal_status_until = decision.status, decision.valid_until
+        decisions[person.id] = decision
+    return decisions
 
 
 async def refresh_stale_statuses(session: AsyncSession, local_authority_id: uuid.UUID, today: date) -> int:
     """Statuses whose day has passed (a birthday) are derived again before a list is read."""
     stale = await CareLeaverRepository(session).stale_statuses(local_authority_id, today)
-    for person in stale:
-        await refresh_status(session, person, today)
     if stale:
+        await refresh_statuses(session, stale, today)
         await session.flush()  # the list that follows filters on the fresh values
     return len(stale)
 

@@ -22,7 +22,7 @@ from app.audit.service import record
 from app.auth.principal import Principal
 from app.care_leavers import hooks
 from app.care_leavers.errors import ImportRejected
-from app.care_leavers.history import check_care_history, refresh_status
+from app.care_leavers.history import check_care_history, refresh_statuses
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.schemas import CaseReference, GssCode, PersonName, Pronouns
@@ -120,7 +120,20 @@ class ImportReport:
 
 
 def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read(text)
+    except csv.Error as exc:  # a stray carriage return, a NUL...: not a CSV file this import can read
+        raise InvalidInput(
+            f"The file is not readable as CSV ({exc}).",
+            errors=[
+                {"location": "body", "pointer": "#/file", "field": "file", "message": str(exc), "code": "csv"}
+            ],
+        ) from exc
+
+
+def _read(text: str) -> list[tuple[int, dict[str, str]]]:
+    # newline="": the csv module reads line endings itself (\r\n, \n or \r), as its documentation asks.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -236,9 +249,8 @@ async def import_care_leavers(
     for person in changed:
         session.add(person)
     await session.flush()
-    for person in changed:
-        await refresh_status(session, person, today)
-        await hooks.record_changed(session, person.id)
+    await refresh_statuses(session, changed, today)
+    await hooks.records_changed(session, [p.id for p in changed])
     await record(
         session,
         principal.as_actor(),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.care_leavers.enums import RecordStatus
-from app.core.dates import age_on
+from app.core.dates import age_on, birthday
 from app.entitlements.rules.facts import LegalStatus
 from app.entitlements.rules.status import derive_legal_status
 
@@ -85,8 +85,10 @@ def decide_status(
                     "until their 25th birthday (Children Act 1989 s23CA).",
                 )
             )
-    if override is None:
+    # An override never outlives the council's duties, which end on the 25th birthday.
+    if override is None or age_on(history.date_of_birth, on) >= 25:
         return StatusDecision(derived, derived, tuple(reasons), valid_until)
     status, why = override
     reasons.append(Reason("override", f"Set by staff as {status.value.replace('_', ' ')}: {why}"))
-    return StatusDecision(status, derived, tuple(reasons), None, overridden=True)
+    twenty_fifth = birthday(history.date_of_birth, 25) - timedelta(days=1)
+    return StatusDecision(status, derived, tuple(reasons), twenty_fifth, overridden=True)

@@ -64,6 +64,11 @@ class CareLeaver(IdMixin, TimestampMixin, Base):
     last_contact_at: Mapped[datetime | None]
     next_contact_due_on: Mapped[date | None] = mapped_column(index=True)
 
+    @property
+    def display_name(self) -> str:
+        """The name they go by: preferred name (or given name) and family name."""
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
 
 class AdviserAllocation(IdMixin, Base):
     """Who was whose personal adviser, from `started_on` until the day before `ended_on`."""
@@ -151,6 +156,16 @@ class SupportRequest(IdMixin, Base):
     """A care leaver aged 21 to 24 asking for a personal adviser again (CA89 s23CZB): the 21-plus queue."""
 
     __tablename__ = "support_request"
+    __table_args__ = (
+        # One open request per young person: a double tap on the app cannot queue them twice.
+        Index(
+            "uq_support_request_open",
+            "care_leaver_id",
+            unique=True,
+            postgresql_where=text("status = 'open'"),
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
 
     local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"), index=True)
     care_leaver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_leaver.id"), index=True)

@@ -35,12 +35,20 @@ _current = aliased(AdviserAllocation, name="current_allocation")
 _adviser = aliased(UserAccount, name="current_adviser")
 
 
-def _current_on(today: date) -> ColumnElement[bool]:
+def allocation_in_force(
+    today: date, allocation: type[AdviserAllocation] = AdviserAllocation
+) -> ColumnElement[bool]:
+    """The allocation (or an alias of it) is in force on `today`: started, and not yet ended.
+
+    `ended_on` is the first day without the adviser, so an allocation ending today is over."""
     return and_(
-        _current.care_leaver_id == CareLeaver.id,
-        _current.started_on <= today,
-        or_(_current.ended_on.is_(None), _current.ended_on > today),
+        allocation.started_on <= today,
+        or_(allocation.ended_on.is_(None), allocation.ended_on > today),
     )
+
+
+def _current_on(today: date) -> ColumnElement[bool]:
+    return and_(_current.care_leaver_id == CareLeaver.id, allocation_in_force(today, _current))
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -75,6 +83,21 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 # adviser with `join_current_adviser`, then scope with `visible_to`, which reads these same aliases.
 current_adviser_id = _current.adviser_id
 current_team_id = _adviser.team_id
+
+
+# Contact duties end on the 25th birthday (CA89 s23CZB; STATUTE.md section 3).
+CONTACT_DUTY_ENDS_AT = 25
+
+
+def contact_overdue(today: date) -> ColumnElement[bool]:
+    """Contact is overdue: due before today, the case open, and the young person not yet 25 (a due
+    date kept from before the birthday or the closure no longer means anything)."""
+    return and_(
+        CareLeaver.next_contact_due_on.is_not(None),
+        CareLeaver.next_contact_due_on < today,
+        CareLeaver.closed_on.is_(None),
+        CareLeaver.date_of_birth > latest_birth_date(today, CONTACT_DUTY_ENDS_AT),
+    )
 
 
 def join_current_adviser(stmt: SelectT, today: date) -> SelectT:
@@ -134,9 +157,7 @@ class CareLeaverRepository:
         if filters.max_age is not None:
             stmt = stmt.where(CareLeaver.date_of_birth > latest_birth_date(today, filters.max_age + 1))
         if filters.overdue_contact is not None:
-            overdue = and_(
-                CareLeaver.next_contact_due_on.is_not(None), CareLeaver.next_contact_due_on < today
-            )
+            overdue = contact_overdue(today)
             stmt = stmt.where(overdue if filters.overdue_contact else ~overdue)
         if not filters.include_closed:
             stmt = stmt.where(CareLeaver.closed_on.is_(None))
@@ -189,6 +210,20 @@ class CareLeaverRepository:
             result[entry.care_leaver_id][CircumstanceKind(entry.kind)] = entry
         return result
 
+    async def overrides(self, care_leaver_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[LegalStatusOverride]]:
+        """Every override, ended or not, for a batch of people, oldest first: one query."""
+        found: dict[uuid.UUID, list[LegalStatusOverride]] = {i: [] for i in care_leaver_ids}
+        if not care_leaver_ids:
+            return found
+        stmt = (
+            select(LegalStatusOverride)
+            .where(LegalStatusOverride.care_leaver_id.in_(care_leaver_ids))
+            .order_by(LegalStatusOverride.recorded_at)
+        )
+        for override in (await self.session.execute(stmt)).scalars():
+            found[override.care_leaver_id].append(override)
+        return found
+
     async def active_override(self, care_leaver_id: uuid.UUID) -> LegalStatusOverride | None:
         stmt = (
             select(LegalStatusOverride)
@@ -218,9 +253,6 @@ class CareLeaverRepository:
             SupportRequest.status == SupportRequestStatus.OPEN,
         )
         return list((await self.session.execute(stmt)).scalars())
-
-    async def get(self, care_leaver_id: uuid.UUID) -> CareLeaver | None:
-        return await self.session.get(CareLeaver, care_leaver_id)
 
     async def scope(self, care_leaver_id: uuid.UUID, today: date) -> tuple[CareLeaver, PersonScope] | None:
         """The person and the facts the access policy needs, in two queries."""
@@ -298,9 +330,7 @@ class CareLeaverRepository:
         if not care_leaver_ids:
             return {}
         stmt = select(AdviserAllocation.care_leaver_id, AdviserAllocation.adviser_id).where(
-            AdviserAllocation.care_leaver_id.in_(care_leaver_ids),
-            AdviserAllocation.started_on <= today,
-            or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > today),
+            AdviserAllocation.care_leaver_id.in_(care_leaver_ids), allocation_in_force(today)
         )
         return dict((await self.session.execute(stmt)).all())
 
@@ -329,6 +359,7 @@ class CareLeaverRepository:
                 CareLeaver.local_authority_id == local_authority_id,
                 CareLeaver.date_of_birth > born_after,
                 CareLeaver.date_of_birth <= born_on_or_before,
+                CareLeaver.closed_on.is_(None),  # a closed case (moved away, died) is not sent to a district
             )
         )
         if district is not None:

@@ -5,15 +5,14 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
-from app.auth.deps import allow
-from app.auth.enums import ConsentRecipient, Role
+from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, StaffOrSelf
+from app.auth.enums import ConsentRecipient
 from app.auth.models import UserAccount
-from app.auth.principal import Principal
 from app.auth.schemas import UserRead
 from app.care_leavers import history, imports, service
 from app.care_leavers.circumstances import CircumstanceEntry, ssda903_accommodation
@@ -42,10 +41,11 @@ from app.care_leavers.schemas import (
     ReasonRead,
     SearchText,
 )
+from app.care_leavers.service import RESOURCE
 from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.core.errors import InvalidInput, field_error
-from app.core.schemas import IsoDate
+from app.core.schemas import AsOfDate
 from app.db.idempotency import fingerprint, run_once
 from app.entitlements import service as entitlements
 from app.entitlements.schemas import EligibilityReport
@@ -67,11 +67,6 @@ AGE_BANDS: dict[AgeBand, tuple[int | None, int | None]] = {
     AgeBand.TWENTY_ONE_TO_TWENTY_FOUR: (21, 24),
     AgeBand.TWENTY_FIVE_AND_OVER: (25, None),
 }
-
-STAFF = (Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER)
-Staff = Annotated[Principal, Depends(allow(*STAFF))]
-StaffOrSelf = Annotated[Principal, Depends(allow(*STAFF, Role.CARE_LEAVER))]
-Manager = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER))]
 
 
 _RECORD_FIELDS = [
@@ -155,7 +150,7 @@ async def create_care_leaver(
         "create_care_leaver",
         fingerprint(body.model_dump(mode="json")),
         create=lambda: service.create_care_leaver(session, principal, body),
-        load=lambda person_id: service.load_person(session, principal, person_id),
+        load=lambda person_id: service.read_person(session, principal, person_id, RESOURCE),
         id_of=lambda p: p.id,
     )
     response.headers["Location"] = f"/v1/care-leavers/{person.id}"
@@ -163,7 +158,6 @@ async def create_care_leaver(
 
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
-Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
 
 
 _IMPORT_EXAMPLE = (
@@ -186,7 +180,7 @@ async def import_care_leavers(
     file: Annotated[
         UploadFile, File(description=f"CSV, UTF-8, header row; columns: {', '.join(imports.COLUMNS)}")
     ],
-    principal: Admin,
+    principal: LaAdmin,
     session: SessionDep,
     mode: Annotated[imports.ImportMode, Query(description="all_or_nothing: one bad row stops the import")] = (
         imports.ImportMode.ALL_OR_NOTHING
@@ -319,7 +313,7 @@ async def create_care_leaver_account(
     return UserRead.model_validate(await service.reload_user(session, user.id))
 
 
-OnQuery = Annotated[IsoDate | None, Query(description="As on this date (default today)")]
+OnQuery = Annotated[AsOfDate | None, Query(description="As on this date (default today)")]
 
 
 def _status_read(decision: StatusDecision, on: date) -> LegalStatusRead:
@@ -418,7 +412,7 @@ async def add_circumstance(
         "add_circumstance",
         fingerprint(str(person.id), body.model_dump(mode="json")),
         create=lambda: history.add_circumstance(session, principal, person, body),
-        load=lambda entry_id: service.circumstance(session, person, entry_id),
+        load=lambda entry_id: service.circumstance(session, principal, person, entry_id),
         id_of=lambda e: e.id,
     )
     return _circumstance_read(entry)
@@ -484,7 +478,6 @@ async def get_care_leaver_entitlements(
 
 
 me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
-CareLeaverSelf = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
 
 
 @me_router.get(

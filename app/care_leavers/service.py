@@ -327,14 +327,16 @@ async def create_account(
         raise AccountExists("This young person already has an app account.")
     user = UserAccount(
         email=body.email,
-        display_name=f"{person.preferred_name or person.given_name} {person.family_name}",
+        display_name=person.display_name,
         kind=SubjectKind.CARE_LEAVER,
         roles=[Role.CARE_LEAVER.value],
         password_hash=hash_password(body.password),
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
     )
-    await insert_or_raise(session, user, AccountExists(f"An account already uses {body.email}."))
+    await insert_or_raise(
+        session, user, AccountExists("That email address cannot be used for a new account; choose another.")
+    )
     await record(
         session,
         principal.as_actor(),
@@ -408,13 +410,20 @@ async def evaluate_for_person(
     return offer, results
 
 
-async def load_person(session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID) -> CareLeaver:
-    person, _ = await load_for_read(session, principal, care_leaver_id)
-    return person
-
-
-async def circumstance(session: AsyncSession, person: CareLeaver, entry_id: uuid.UUID) -> Circumstance:
+async def circumstance(
+    session: AsyncSession, principal: Principal, person: CareLeaver, entry_id: uuid.UUID
+) -> Circumstance:
+    """One entry, read back (a retried create answers with it): the read is audited like any other."""
     entry = await session.get(Circumstance, entry_id)
     if entry is None or entry.care_leaver_id != person.id:
         raise CareLeaverNotFound("The entry this key made is no longer there.")
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.READ,
+        "circumstance",
+        resource_id=entry.id,
+        subjects=[person.id],
+        local_authority_id=person.local_authority_id,
+    )
     return entry

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.care_leavers.hooks import on_record_changed
+from app.care_leavers.hooks import on_records_changed
 from app.contacts.models import ContactPolicy
 from app.contacts.policy import Band, next_contact_due
 from app.contacts.repository import ContactRepository, ContactStatus, DueDateInputs
@@ -81,7 +81,7 @@ async def refresh_every_council(session: AsyncSession) -> int:
     return count
 
 
-@on_record_changed
-async def refresh_after_record_change(session: AsyncSession, care_leaver_id: uuid.UUID) -> None:
-    """A new record, a corrected date of birth or a closed case moves the due date."""
-    await refresh_contact_status(session, [care_leaver_id])
+@on_records_changed
+async def refresh_after_records_change(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
+    """New records, a corrected date of birth or a closed case move the due date (one batch)."""
+    await refresh_contact_status(session, care_leaver_ids)

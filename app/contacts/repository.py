@@ -17,7 +17,13 @@ from sqlalchemy.orm.util import identity_key
 
 from app.auth.principal import Principal
 from app.care_leavers.models import CareLeaver
-from app.care_leavers.repository import current_adviser_id, current_team_id, join_current_adviser, visible_to
+from app.care_leavers.repository import (
+    contact_overdue,
+    current_adviser_id,
+    current_team_id,
+    join_current_adviser,
+    visible_to,
+)
 from app.contacts.enums import COUNTING_OUTCOMES, ContactOutcome, ContactRequestStatus
 from app.contacts.models import Contact, ContactAction, ContactPolicy, ContactRequest
 from app.core.clock import UK
@@ -273,9 +279,7 @@ class ContactRepository:
             current_adviser_id.label("adviser_id"),
             open_requests_of_person().label("open_contact_requests"),
         )
-        stmt = join_current_adviser(columns, today).where(
-            visible_to(principal), CareLeaver.next_contact_due_on < today
-        )
+        stmt = join_current_adviser(columns, today).where(visible_to(principal), contact_overdue(today))
         if team_id is not None:
             stmt = stmt.where(current_team_id == team_id)
         if adviser_id is not None:

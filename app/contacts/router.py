@@ -6,14 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
-from app.auth.deps import allow
-from app.auth.enums import Role
-from app.auth.principal import Principal
+from app.auth.deps import CareLeaverSelf, LaAdmin, Staff, StaffOrSelf
 from app.contacts import call_backs, policies, service
 from app.contacts.enums import ContactOutcome, ContactRequestStatus
 from app.contacts.repository import ContactFilters
@@ -36,11 +34,6 @@ from app.db.idempotency import fingerprint, run_once
 
 router = APIRouter(prefix="/v1", tags=["Contacts"])
 
-STAFF = (Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER)
-Staff = Annotated[Principal, Depends(allow(*STAFF))]
-StaffOrSelf = Annotated[Principal, Depends(allow(*STAFF, Role.CARE_LEAVER))]
-YoungPerson = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
-LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
 
 OccurredFrom = Annotated[BoundedDate | None, Query(description="On or after this day (UK time)")]
 OccurredTo = Annotated[BoundedDate | None, Query(description="On or before this day (UK time)")]
@@ -170,7 +163,7 @@ async def update_contact_action(
 async def list_my_contacts(
     request: Request,
     response: Response,
-    principal: YoungPerson,
+    principal: CareLeaverSelf,
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
@@ -189,7 +182,7 @@ async def list_my_contacts(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def request_call_back(
-    body: ContactRequestCreate, principal: YoungPerson, session: SessionDep
+    body: ContactRequestCreate, principal: CareLeaverSelf, session: SessionDep
 ) -> ContactRequestRead:
     """Your adviser and their team see it until they get back to you. One request at a time: withdraw it
     to ask for another time."""
@@ -200,7 +193,7 @@ async def request_call_back(
 async def list_my_call_backs(
     request: Request,
     response: Response,
-    principal: YoungPerson,
+    principal: CareLeaverSelf,
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, StrictBool, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 # NUL and the other C0 controls (tab, newline and carriage return aside) are never meaningful in
 # this API's text, PostgreSQL refuses NUL outright, and they hide content in logs and letters.
@@ -53,6 +53,8 @@ IsoDateTime = Annotated[
     datetime,
     BeforeValidator(_iso(_ISO_DATETIME, "a date and time with an offset, e.g. 2026-11-23T09:30:00+00:00")),
 ]
+# A date to answer "as of": bounded, so arithmetic on it (ages, years back) cannot leave the calendar.
+AsOfDate = Annotated[IsoDate, Field(ge=date(2000, 1, 1), le=date(2199, 12, 31))]
 Flag = StrictBool
 Count = StrictInt
 

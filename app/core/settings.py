@@ -29,8 +29,8 @@ class ExternalIssuer(BaseModel):
     user_claim: str = Field(
         default="email", description="Claim matched (case-insensitively) to an account email"
     )
-    local_authority: str | None = Field(
-        default=None, description="GSS code: only that council's accounts may sign in through this issuer"
+    local_authority: str = Field(
+        pattern=r"^E\d{8}$", description="GSS code: only that council's staff may sign in through this issuer"
     )
     algorithms: list[str] = Field(default_factory=lambda: ["RS256"])
 
@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         default=SecretStr("development-only-key-change-me-in-production-0123456789"),
         description="Signs access tokens (HS256); at least 32 characters; must be set in production",
+    )
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest JSON body accepted")
+    max_upload_bytes: int = Field(
+        default=11_000_000, ge=1_000, description="Largest file upload (CSV imports)"
     )
     access_token_minutes: int = Field(default=15, ge=1, le=120)
     refresh_token_days: int = Field(default=30, ge=1, le=90)

@@ -18,7 +18,7 @@ _AFTER_ROLLBACK = "after_rollback"
 def after_rollback(session: AsyncSession, write: AfterRollback) -> None:
     """Ask the unit of work to run `write` in a fresh transaction if this one is rolled back.
 
-    For records that must survive the failure they describe: a failed sign-in, a denied read.
+    For records that must survive the failure they describe: a refused sign-in, a replayed refresh token.
     """
     session.info.setdefault(_AFTER_ROLLBACK, []).append(write)
 
@@ -64,9 +64,12 @@ class Database:
 async def insert_or_raise(session: AsyncSession, row: object, error: Exception) -> None:
     """Add `row` and flush it in a savepoint; a unique-key clash raises `error` and leaves the
     session usable (the rest of the unit of work is unaffected)."""
-    session.add(row)
+    # Flush what is already pending first: beginning a savepoint autoflushes, and a row added before
+    # it would be written outside the savepoint, where its clash would roll back the whole transaction.
+    await session.flush()
     try:
         async with session.begin_nested():
+            session.add(row)
             await session.flush()
     except IntegrityError as exc:
         raise error from exc

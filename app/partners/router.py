@@ -14,14 +14,14 @@ from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.care_leavers.models import CareLeaver
 from app.core.clock import uk_today
-from app.core.schemas import IsoDate
+from app.core.schemas import AsOfDate
 from app.partners import service
 from app.partners.schemas import CouncilTaxExemption
 
 router = APIRouter(prefix="/v1/council-tax-exemptions", tags=["Partners"])
 
 DistrictOrAdmin = Annotated[Principal, Depends(allow(Role.PARTNER, Role.LA_ADMIN))]
-OnQuery = Annotated[IsoDate | None, Query(description="As on this date (default today)")]
+OnQuery = Annotated[AsOfDate | None, Query(description="As on this date (default today)")]
 
 
 def _item(person: CareLeaver, given_at: datetime) -> CouncilTaxExemption:

@@ -9,13 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
 from app.audit.service import record
-from app.auth.enums import ConsentRecipient, Role
+from app.auth.enums import ConsentRecipient, PartnerKind, Role
 from app.auth.policy import partner_in_scope
 from app.auth.principal import Principal
 from app.care_leavers.errors import CareLeaverNotFound
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.dates import day_before_birthday, latest_birth_date
+from app.core.errors import Forbidden
 from app.db.pagination import Window
 
 RESOURCE = "council_tax_exemption"
@@ -33,7 +34,13 @@ def exempt_until(date_of_birth: date) -> date:
 
 
 def _district_only(principal: Principal) -> bool:
-    return principal.has(Role.PARTNER) and not principal.has(Role.LA_ADMIN)
+    """A partner (not also the council's admin) sees only its own district's list, if it is a district."""
+    if not principal.has(Role.PARTNER) or principal.has(Role.LA_ADMIN):
+        return False
+    if principal.partner_kind is not PartnerKind.DISTRICT_COUNCIL or principal.partner_district_gss is None:
+        # Universities and housing providers have no council-tax list: never the whole council's.
+        raise Forbidden("Council-tax exemption lists are for the district council where people live.")
+    return True
 
 
 async def list_exemptions(
@@ -85,7 +92,7 @@ async def get_exemption(
     if _district_only(principal) and not partner_in_scope(principal, scope):
         raise missing
     given = (await repo.consents_given_at([person.id], ConsentRecipient.DISTRICT_COUNCIL)).get(person.id)
-    if given is None or not _in_age_range(person.date_of_birth, on):
+    if given is None or person.closed_on is not None or not _in_age_range(person.date_of_birth, on):
         raise missing
     await record(
         session,

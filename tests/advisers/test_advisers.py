@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import Role
+from app.auth.models import Team
 from app.care_leavers.models import CareLeaver
 from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months
@@ -226,3 +227,23 @@ async def test_advisers_are_listed_with_caseload_sizes_and_edited_by_the_right_p
         headers=world.headers("pa_a2"),
     )
     assert colleague.status_code == 403
+
+
+async def test_the_support_request_queue_shows_only_people_the_reader_may_see(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, settings: Settings
+) -> None:
+    request_id = str(world.support_request.id)  # type: ignore[union-attr]  # p_a1's, in team A
+    team_b = await session.get(Team, world.users["pa_b1"].team_id)
+    manager_b = await f.user(session, Role.TEAM_MANAGER, team=team_b)
+    manager_b_headers = f.bearer(await f.token_for(session, settings, manager_b))
+
+    async def queue(headers: dict[str, str]) -> set[str]:
+        response = await client.get("/v1/support-requests", headers=headers)
+        assert response.status_code == 200, response.text
+        return {r["id"] for r in response.json()["items"]}
+
+    for actor in ("manager_a", "admin_city"):
+        assert request_id in await queue(world.headers(actor)), actor
+    assert request_id not in await queue(manager_b_headers)  # another team's manager
+    for actor in ("manager_n", "admin_county"):
+        assert request_id not in await queue(world.headers(actor)), actor

@@ -85,7 +85,8 @@ def _b64(data: bytes) -> str:
 
 
 def issuer(jwks_url: str, **overrides: Any) -> list[ExternalIssuer]:
-    return [ExternalIssuer(issuer=ISSUER, jwks_url=jwks_url, audience=AUDIENCE, **overrides)]
+    settings = {"issuer": ISSUER, "jwks_url": jwks_url, "audience": AUDIENCE, "local_authority": "E06000018"}
+    return [ExternalIssuer(**{**settings, **overrides})]
 
 
 @pytest.fixture
@@ -178,7 +179,7 @@ async def test_an_unreachable_idp_is_a_503_not_a_500(
     client_with: ClientWith, keys: dict, staff: None
 ) -> None:
     private, _ = keys["published"]
-    dead = [ExternalIssuer(issuer=ISSUER, jwks_url="http://127.0.0.1:1/keys", audience=AUDIENCE)]
+    dead = issuer("http://127.0.0.1:1/keys")
     async with client_with(external_issuers=dead) as client:
         response = await client.get("/v1/me", headers=f.bearer(idp_token(private, "key-1")))
     assert response.status_code == 503
@@ -187,7 +188,13 @@ async def test_an_unreachable_idp_is_a_503_not_a_500(
 
 def test_symmetric_algorithms_cannot_be_configured_for_an_idp() -> None:
     with pytest.raises(ValueError, match="asymmetric"):
-        ExternalIssuer(issuer=ISSUER, jwks_url="http://x", audience=AUDIENCE, algorithms=["HS256"])
+        ExternalIssuer(
+            issuer=ISSUER,
+            jwks_url="http://x",
+            audience=AUDIENCE,
+            local_authority="E06000018",
+            algorithms=["HS256"],
+        )
 
 
 async def test_idp_keys_are_fetched_once_not_per_request(
@@ -201,3 +208,22 @@ async def test_idp_keys_are_fetched_once_not_per_request(
                 await client.get("/v1/me", headers=f.bearer(idp_token(private, "key-1")))
             ).status_code == 200
     assert len(JWKS_HITS) - before == 1
+
+
+async def test_only_staff_sign_in_through_the_council_idp(
+    client_with: ClientWith, jwks_url: str, keys: dict, session: AsyncSession
+) -> None:
+    person = await f.care_leaver(session)
+    await f.user(session, Role.CARE_LEAVER, care_leaver=person, email="young@idp.test")
+    private, _ = keys["published"]
+    async with client_with(external_issuers=issuer(jwks_url)) as client:
+        response = await client.get(
+            "/v1/me", headers=f.bearer(idp_token(private, "key-1", email="young@idp.test"))
+        )
+    assert response.status_code == 401
+    assert "Only council staff" in response.json()["detail"]
+
+
+def test_an_idp_must_name_its_council() -> None:
+    with pytest.raises(ValueError, match="local_authority"):
+        ExternalIssuer(issuer=ISSUER, jwks_url="http://x", audience=AUDIENCE)  # type: ignore[call-arg]

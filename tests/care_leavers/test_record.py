@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,6 +83,36 @@ async def test_an_override_needs_a_reason_and_can_be_ended(client: httpx.AsyncCl
     ended = (await client.delete(url, headers=headers)).json()
     assert ended["overridden"] is False
     assert ended["status"] == ended["derived"]
+
+
+async def test_an_override_applies_only_from_the_day_it_was_recorded(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    person = world.id("p_a1")
+    headers = world.headers("pa_a1")
+    status_url = f"/v1/care-leavers/{person}/legal-status"
+    yesterday = (uk_today() - DAY).isoformat()
+    before = (await client.get(status_url, params={"on": yesterday}, headers=headers)).json()
+    body = {"status": "qualifying", "reason": "Special guardianship order made after their 16th birthday."}
+    put = await client.put(f"{status_url}/override", json=body, headers=headers)
+    assert put.status_code == 200, put.text
+    today = (await client.get(status_url, headers=headers)).json()
+    assert (today["status"], today["overridden"]) == ("qualifying", True)
+    # Asked about yesterday, the answer is what it was then: the override did not exist yet.
+    then = (await client.get(status_url, params={"on": yesterday}, headers=headers)).json()
+    assert then["overridden"] is False
+    assert then["status"] == before["status"] == then["derived"]
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "9999-12-31"])
+async def test_a_date_no_record_can_be_about_is_a_clear_422(
+    on: str, client: httpx.AsyncClient, world: World
+) -> None:
+    base = f"/v1/care-leavers/{world.id('p_a1')}"
+    for url in (f"{base}/legal-status", f"{base}/circumstances/on", f"{base}/entitlements"):
+        response = await client.get(url, params={"on": on}, headers=world.headers("pa_a1"))
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["errors"][0]["field"] == "on"
 
 
 async def test_a_kept_status_past_its_day_is_derived_again_before_a_list(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contacts.due_dates import refresh_contact_status
 from app.contacts.enums import ContactOutcome
-from tests.contacts.helpers import arrange_person, born, events_after, latest_event_id, noon
+from tests.contacts.helpers import arrange_person, born, day, events_after, latest_event_id, noon
 from tests.support import factories as f
 from tests.support.world import World
 
@@ -168,3 +168,28 @@ async def test_recording_a_contact_takes_the_person_off_the_list(
     )
     assert response.status_code == 201
     assert names(arranged, await overdue(client, arranged, "pa_a1")) == ["p_a1"]
+
+
+async def test_a_closed_case_or_a_25th_birthday_ends_the_overdue_flag(
+    client: httpx.AsyncClient, session: AsyncSession, arranged: World
+) -> None:
+    closed = await client.post(
+        f"/v1/care-leavers/{arranged.id('p_a3')}/closure",
+        json={"closed_on": day(0).isoformat(), "reason": "declined_support"},
+        headers=arranged.headers("manager_a"),
+    )
+    assert closed.status_code == 200, closed.text
+    # p_a1 turned 25 yesterday: the due date kept from before means nothing now.
+    await arrange_person(session, arranged.id("p_a1"), date_of_birth=born(25, days=-1))
+    assert names(arranged, await overdue(client, arranged, "admin_city")) == ["p_b1", "p_free"]
+    # The care-leaver list's overdue filter agrees with the overdue list.
+    listed = await client.get(
+        "/v1/care-leavers",
+        params={"overdue_contact": "true", "limit": "100"},
+        headers=arranged.headers("admin_city"),
+    )
+    assert listed.status_code == 200, listed.text
+    assert {item["id"] for item in listed.json()["items"]} == {
+        str(arranged.id("p_b1")),
+        str(arranged.id("p_free")),
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import httpx
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import ConsentRecipient
@@ -97,3 +98,38 @@ async def test_only_18_to_24_year_olds_are_listed(
     listed = await ids(client, world, "partner_ash", limit="100")
     assert turns_25_tomorrow in listed and turns_18_today in listed
     assert turns_25_today not in listed and turns_18_tomorrow not in listed
+
+
+async def test_a_university_partner_has_no_council_tax_view(client: httpx.AsyncClient, world: World) -> None:
+    headers = world.headers("partner_uni")
+    listed = await client.get("/v1/council-tax-exemptions", headers=headers)
+    assert listed.status_code == 403
+    assert listed.json()["type"].endswith("/auth.forbidden")
+    one = await client.get(f"/v1/council-tax-exemptions/{world.id('q_ash')}", headers=headers)
+    assert one.status_code == 403
+
+
+async def test_a_closed_case_leaves_the_district_s_list(client: httpx.AsyncClient, world: World) -> None:
+    person = world.id("q_ash")
+    closed = await client.post(
+        f"/v1/care-leavers/{person}/closure",
+        json={"closed_on": uk_today().isoformat(), "reason": "moved_away"},
+        headers=world.headers("manager_n"),
+    )
+    assert closed.status_code == 200, closed.text
+    assert await ids(client, world, "partner_ash") == set()
+    assert (
+        await client.get(f"/v1/council-tax-exemptions/{person}", headers=world.headers("partner_ash"))
+    ).status_code == 404
+
+
+@pytest.mark.parametrize("on", ["0001-01-01", "9999-12-31", "1999-12-31", "2200-01-01"])
+async def test_a_date_outside_the_service_s_range_is_a_clear_422(
+    on: str, client: httpx.AsyncClient, world: World
+) -> None:
+    headers = world.headers("partner_ash")
+    for url in ("/v1/council-tax-exemptions", f"/v1/council-tax-exemptions/{world.id('q_ash')}"):
+        response = await client.get(url, params={"on": on}, headers=headers)
+        assert response.status_code == 422, response.text
+        error = response.json()["errors"][0]
+        assert (error["location"], error["field"]) == ("query", "on")

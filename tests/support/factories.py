@@ -47,13 +47,17 @@ async def team(session: AsyncSession, gss: str, name: str | None = None) -> Team
 
 
 async def partner_organisation(
-    session: AsyncSession, gss: str, district: str, name: str | None = None
+    session: AsyncSession,
+    gss: str,
+    district: str | None,
+    name: str | None = None,
+    kind: PartnerKind = PartnerKind.DISTRICT_COUNCIL,
 ) -> PartnerOrganisation:
     la = await council(session, gss)
     row = PartnerOrganisation(
         local_authority_id=la.id,
-        name=name or f"District {district} {next(_counter)}",
-        kind=PartnerKind.DISTRICT_COUNCIL,
+        name=name or f"Partner {district or kind} {next(_counter)}",
+        kind=kind,
         district_gss_code=district,
     )
     session.add(row)

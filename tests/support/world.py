@@ -7,7 +7,8 @@ City (Nottingham):  team A = manager_a, pa_a1, pa_a2; team B = pa_b1; admin_city
     request_a2 (p_a2's open call-back). Due dates are not computed for the world's people.
 County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
-    q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe).
+    q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe),
+    partner_uni (a university: no view of anyone yet).
 system_admin: reference data only.
 """
 
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.enums import ConsentRecipient, Role
+from app.auth.enums import ConsentRecipient, PartnerKind, Role
 from app.auth.models import UserAccount
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
@@ -40,6 +41,7 @@ ACTORS = [
     "admin_county",
     "partner_ash",
     "partner_rush",
+    "partner_uni",
     "system_admin",
 ]
 
@@ -65,6 +67,7 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     team_n = await f.team(session, f.COUNTY, "Team N")
     ash = await f.partner_organisation(session, f.COUNTY, f.ASHFIELD, "Ashfield DC")
     rush = await f.partner_organisation(session, f.COUNTY, f.RUSHCLIFFE, "Rushcliffe BC")
+    uni = await f.partner_organisation(session, f.COUNTY, None, "Trent University", PartnerKind.UNIVERSITY)
     u = w.users
     u["pa_a1"] = await f.user(session, Role.PERSONAL_ADVISER, team=team_a)
     u["pa_a2"] = await f.user(session, Role.PERSONAL_ADVISER, team=team_a)
@@ -76,6 +79,7 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     u["admin_county"] = await f.user(session, Role.LA_ADMIN, gss=f.COUNTY)
     u["partner_ash"] = await f.user(session, Role.PARTNER, gss=f.COUNTY, partner=ash)
     u["partner_rush"] = await f.user(session, Role.PARTNER, gss=f.COUNTY, partner=rush)
+    u["partner_uni"] = await f.user(session, Role.PARTNER, gss=f.COUNTY, partner=uni)
     u["system_admin"] = await f.user(session, Role.SYSTEM_ADMIN, gss=None)
     p = w.people
     p["p_a1"] = await f.care_leaver(session, adviser=u["pa_a1"], family_name="Alpha")
