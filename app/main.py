@@ -28,6 +28,7 @@ from app.db.session import Database
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
+from app.pathway_plans.router import router as pathway_plans_router
 
 ROUTERS = [
     health.router,
@@ -37,6 +38,7 @@ ROUTERS = [
     care_leavers_router,
     care_leaver_me_router,
     advisers_router,
+    pathway_plans_router,
     partners_router,
     accounts_router,
     audit_router,
