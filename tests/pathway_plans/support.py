@@ -12,7 +12,11 @@ from app.pathway_plans.enums import CORE_SECTIONS
 
 
 def action(description: str, owner: str = "young_person", days: int = 14, **extra: Any) -> dict[str, Any]:
-    body = {"description": description, "owner": owner, "due_on": (uk_today() + timedelta(days=days)).isoformat()}
+    body = {
+        "description": description,
+        "owner": owner,
+        "due_on": (uk_today() + timedelta(days=days)).isoformat(),
+    }
     if owner == "partner":
         body["partner_name"] = extra.pop("partner_name", "Job Centre Plus")
     return {**body, **extra}
@@ -21,7 +25,11 @@ def action(description: str, owner: str = "young_person", days: int = 14, **extr
 def complete_body() -> dict[str, Any]:
     """Every core section assessed, one goal with actions for each kind of owner, and a contingency."""
     sections: dict[str, Any] = {
-        kind.value: {"needs_and_risks": f"Needs in {kind.value}.", "going_well": None, "young_person_views": None}
+        kind.value: {
+            "needs_and_risks": f"Needs in {kind.value}.",
+            "going_well": None,
+            "young_person_views": None,
+        }
         for kind in CORE_SECTIONS
     }
     sections["accommodation"] = {
