@@ -76,11 +76,15 @@ async def edit(
 
 
 async def authorised_plan(
-    client: httpx.AsyncClient, person_id: object, author: dict[str, str], manager: dict[str, str]
+    client: httpx.AsyncClient,
+    person_id: object,
+    author: dict[str, str],
+    manager: dict[str, str],
+    body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Draft, complete, submit and authorise: the young person's current plan."""
     draft = (await start(client, person_id, author)).json()
-    edited = await edit(client, draft, complete_body(), author)
+    edited = await edit(client, draft, body or complete_body(), author)
     assert edited.status_code == 200, edited.text
     submitted = await step(client, edited.json(), "submit", author)
     assert submitted.status_code == 200, submitted.text
