@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.config import JsonDict
@@ -184,6 +184,20 @@ class PersonInvolvedRead(BaseModel):
 
 
 class ActionRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_ACTION,
+                    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f31",
+                    "status": "done",
+                    "status_updated_at": "2026-12-02T19:05:00+00:00",
+                    "overdue": False,
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     description: str
     owner: ActionOwner
@@ -202,6 +216,19 @@ class GoalRead(BaseModel):
 
 
 class CommentRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f41",
+                    "section": "accommodation",
+                    "body": "I'd rather live near Bulwell, where my sister is.",
+                    "created_at": "2026-10-20T18:30:00+00:00",
+                }
+            ]
+        }
+    )
+
     id: uuid.UUID
     section: SectionKind
     body: str
@@ -549,14 +576,3 @@ class PlanMeasure(BaseModel):
     out_of_date: int = Field(description="Had a plan authorised, but not within the window")
     by_status: list[StatusCount]
     definition: str
-
-
-def example(model: type[BaseModel]) -> dict[str, Any]:
-    """The first example of a response model, for OpenAPI `responses` entries."""
-    extra = model.model_config.get("json_schema_extra")
-    assert isinstance(extra, dict)
-    examples = extra["examples"]
-    assert isinstance(examples, list)
-    first = examples[0]
-    assert isinstance(first, dict)
-    return first

@@ -7,6 +7,7 @@ County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
     q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe).
 system_admin: reference data only.
+`plans` and `plan_actions` are empty unless a test adds them (tests/support/plans.py: the access matrix does).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from app.auth.models import UserAccount
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
 from app.core.settings import Settings
+from app.pathway_plans.models import PathwayPlan
 from tests.support import factories as f
 
 ACTORS = [
@@ -47,6 +49,8 @@ class World:
     people: dict[str, CareLeaver] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     support_request: SupportRequest | None = None
+    plans: dict[str, PathwayPlan] = field(default_factory=dict)
+    plan_actions: dict[str, uuid.UUID] = field(default_factory=dict)
 
     def headers(self, actor: str) -> dict[str, str]:
         return {} if actor == "anonymous" else f.bearer(self.tokens[actor])
