@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.people import load_people
+from app.demo.plans import load_plans
 from app.demo.records import load_records
 
 
@@ -28,6 +29,7 @@ def demo_steps() -> list[DemoStep]:
     return [
         DemoStep("Accounts, teams, partners and care leavers", load_people),
         DemoStep("Care histories, circumstances and council numbers", load_records),
+        DemoStep("Pathway plans", load_plans),
     ]
 
 
