@@ -120,7 +120,20 @@ class ImportReport:
 
 
 def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _read(text)
+    except csv.Error as exc:  # a stray carriage return, a NUL...: not a CSV file this import can read
+        raise InvalidInput(
+            f"The file is not readable as CSV ({exc}).",
+            errors=[
+                {"location": "body", "pointer": "#/file", "field": "file", "message": str(exc), "code": "csv"}
+            ],
+        ) from exc
+
+
+def _read(text: str) -> list[tuple[int, dict[str, str]]]:
+    # newline="": the csv module reads line endings itself (\r\n, \n or \r), as its documentation asks.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
