@@ -99,6 +99,10 @@ class PlanRepository:
         sections.sort(key=lambda s: order.index(SectionKind(s.kind)))
         return PlanContent(sections, goals, actions, comments, progress)
 
+    async def section_kinds(self, plan_id: uuid.UUID) -> set[SectionKind]:
+        stmt = select(PlanSection.kind).where(PlanSection.plan_id == plan_id)
+        return {SectionKind(kind) for kind in (await self.session.execute(stmt)).scalars()}
+
     async def _all(self, stmt: Any) -> list[Any]:
         return list((await self.session.execute(stmt)).scalars())
 

@@ -14,7 +14,7 @@ from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.core.clock import uk_today
 from app.core.schemas import IsoDate
-from app.pathway_plans import lists, printable, report, service
+from app.pathway_plans import lists, printable, progress, report, service
 from app.pathway_plans.enums import PlanStatus
 from app.pathway_plans.schemas import (
     ActionProgressCreate,
@@ -251,7 +251,7 @@ async def add_pathway_plan_comment(
 ) -> CommentRead:
     """Your own views on any section of your current plan. They stay yours: staff cannot change them, and
     they are kept with this version of the plan."""
-    return await service.add_comment(session, principal, plan_id, body)
+    return await progress.add_comment(session, principal, plan_id, body)
 
 
 @router.post(
@@ -265,7 +265,7 @@ async def record_action_progress(
 ) -> ActionRead:
     """Progress on an action of the current plan (started, done, dropped with a reason), kept beside the
     authorised plan, never written into it. A young person marks their own actions started or done."""
-    return await service.record_progress(session, principal, plan_id, body)
+    return await progress.record_progress(session, principal, plan_id, body)
 
 
 @router.get(

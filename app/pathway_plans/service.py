@@ -26,30 +26,23 @@ from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import load_for_read, load_for_write
 from app.core.clock import uk_today, utc_now
-from app.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_error
+from app.core.errors import PreconditionFailed, PreconditionRequired, field_error
 from app.db.pagination import Window
 from app.pathway_plans import lifecycle
-from app.pathway_plans.enums import CORE_SECTIONS, ActionOwner, ActionStatus, PlanStatus, SectionKind
+from app.pathway_plans.enums import CORE_SECTIONS, PlanStatus, SectionKind
 from app.pathway_plans.errors import (
-    ActionNotFound,
     Incomplete,
     NotADraft,
-    NotCurrent,
-    NotYourAction,
     OpenVersionExists,
     PlanNotFound,
     SelfAuthorisation,
     WrongStatus,
 )
 from app.pathway_plans.lifecycle import OPEN, SHOWN_TO_YOUNG_PERSON, SectionFacts
-from app.pathway_plans.models import ActionUpdate, PathwayPlan, PlanComment
+from app.pathway_plans.models import PathwayPlan
 from app.pathway_plans.repository import PlanRepository
 from app.pathway_plans.reviews import Entry, ReviewDue, changes_in, review_due
 from app.pathway_plans.schemas import (
-    ActionProgressCreate,
-    ActionRead,
-    CommentCreate,
-    CommentRead,
     MyPlan,
     PlanRead,
     PlanUpdate,
@@ -58,8 +51,6 @@ from app.pathway_plans.views import LoadedPlan, etag, my_plan, plan_read, uk_dat
 
 RESOURCE = "pathway_plan"
 NOT_FOUND = "No pathway plan with that id is yours to see."
-# What a young person may record on their own actions; dropping one is agreed with their adviser.
-YOUNG_PERSON_PROGRESS = frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE})
 
 
 def is_young_person(principal: Principal, person: CareLeaver) -> bool:
@@ -71,7 +62,7 @@ def is_young_person(principal: Principal, person: CareLeaver) -> bool:
     )
 
 
-async def _plan_for_read(
+async def plan_for_read(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID
 ) -> tuple[PathwayPlan, CareLeaver, PersonScope]:
     """The version, if the principal may read it: otherwise 404, the same as for an id that does not exist
@@ -88,10 +79,10 @@ async def _plan_for_read(
     return plan, person, scope
 
 
-async def _plan_for_write(
+async def plan_for_write(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID
 ) -> tuple[PathwayPlan, CareLeaver, PersonScope]:
-    plan, person, scope = await _plan_for_read(session, principal, plan_id)
+    plan, person, scope = await plan_for_read(session, principal, plan_id)
     if not may_write(principal, scope):
         raise ReadOnlyAccess(
             "You can read this plan but only their personal adviser, team manager or an admin can change it."
@@ -99,7 +90,7 @@ async def _plan_for_write(
     return plan, person, scope
 
 
-async def _load(
+async def load(
     session: AsyncSession, plan: PathwayPlan, person: CareLeaver, scope: PersonScope
 ) -> LoadedPlan:
     repo = PlanRepository(session)
@@ -109,7 +100,7 @@ async def _load(
     return LoadedPlan(plan, content, users, person, adviser)
 
 
-async def _audit(
+async def audit(
     session: AsyncSession,
     principal: Principal,
     action: AuditAction,
@@ -213,8 +204,8 @@ async def start_plan(session: AsyncSession, principal: Principal, care_leaver_id
         snapshot = (await CareLeaverRepository(session).snapshots([person.id], uk_today()))[person.id]
         extra = lifecycle.relevant_sections({k.value: e.details for k, e in snapshot.items()})
         await repo.add_empty_sections(plan, [*CORE_SECTIONS, *extra])
-    await _audit(session, principal, AuditAction.CREATE, person, plan.id, details={"version": plan.version})
-    return plan_read(await _load(session, plan, person, scope), uk_today())
+    await audit(session, principal, AuditAction.CREATE, person, plan.id, details={"version": plan.version})
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def list_versions(
@@ -224,27 +215,27 @@ async def list_versions(
     person, _ = await load_for_read(session, principal, care_leaver_id)
     statuses = SHOWN_TO_YOUNG_PERSON if is_young_person(principal, person) else None
     window = await PlanRepository(session).versions(person.id, statuses, limit=limit, cursor=cursor)
-    await _audit(session, principal, AuditAction.LIST, person, None, details={"count": len(window.items)})
+    await audit(session, principal, AuditAction.LIST, person, None, details={"count": len(window.items)})
     return window
 
 
 async def get_plan(session: AsyncSession, principal: Principal, plan_id: uuid.UUID) -> PlanRead:
-    plan, person, scope = await _plan_for_read(session, principal, plan_id)
-    await _audit(session, principal, AuditAction.READ, person, plan.id)
-    return plan_read(await _load(session, plan, person, scope), uk_today())
+    plan, person, scope = await plan_for_read(session, principal, plan_id)
+    await audit(session, principal, AuditAction.READ, person, plan.id)
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def printable_plan(session: AsyncSession, principal: Principal, plan_id: uuid.UUID) -> LoadedPlan:
     """The version to print or share: an export of personal data, audited as one."""
-    plan, person, scope = await _plan_for_read(session, principal, plan_id)
-    await _audit(session, principal, AuditAction.EXPORT, person, plan.id, details={"format": "html"})
-    return await _load(session, plan, person, scope)
+    plan, person, scope = await plan_for_read(session, principal, plan_id)
+    await audit(session, principal, AuditAction.EXPORT, person, plan.id, details={"format": "html"})
+    return await load(session, plan, person, scope)
 
 
 async def update_plan(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID, if_match: str | None, body: PlanUpdate
 ) -> PlanRead:
-    plan, person, scope = await _plan_for_write(session, principal, plan_id)
+    plan, person, scope = await plan_for_write(session, principal, plan_id)
     _require_status(plan, PlanStatus.DRAFT, "changed")
     expected = expected_revision(if_match, plan)
     fields = body.model_fields_set
@@ -258,7 +249,7 @@ async def update_plan(
     repo = PlanRepository(session)
     for kind, section in (body.sections or {}).items():
         await repo.write_section(plan, kind, section)
-    await _audit(
+    await audit(
         session,
         principal,
         AuditAction.UPDATE,
@@ -269,14 +260,14 @@ async def update_plan(
             "sections": sorted(k.value for k in body.sections or {}),
         },
     )
-    return plan_read(await _load(session, plan, person, scope), uk_today())
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def submit_plan(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID, if_match: str | None
 ) -> PlanRead:
     """A complete draft goes to a team manager; from now on its content is fixed."""
-    plan, person, scope = await _plan_for_write(session, principal, plan_id)
+    plan, person, scope = await plan_for_write(session, principal, plan_id)
     _require_status(plan, PlanStatus.DRAFT, "submitted")
     expected = expected_revision(if_match, plan)
     content = await PlanRepository(session).content(plan.id)
@@ -294,8 +285,8 @@ async def submit_plan(
         "contributors": _with_contributor(plan, principal),
     }
     await _advance(session, plan, expected, PlanStatus.DRAFT, "submitted", values)
-    await _audit(session, principal, AuditAction.UPDATE, person, plan.id, details={"transition": "submit"})
-    return plan_read(await _load(session, plan, person, scope), uk_today())
+    await audit(session, principal, AuditAction.UPDATE, person, plan.id, details={"transition": "submit"})
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def authorise_plan(
@@ -303,7 +294,7 @@ async def authorise_plan(
 ) -> PlanRead:
     """A team manager (or an admin acting as one) who did not write it authorises the version: it becomes
     the current plan, the one before is superseded, and the next review date is set."""
-    plan, person, scope = await _plan_for_write(session, principal, plan_id)
+    plan, person, scope = await plan_for_write(session, principal, plan_id)
     _require_status(plan, PlanStatus.SUBMITTED, "authorised")
     expected = expected_revision(if_match, plan)
     if not lifecycle.may_authorise(principal.user_id, {uuid.UUID(c) for c in plan.contributors}):
@@ -332,7 +323,7 @@ async def authorise_plan(
         **_review_values(due),
     }
     await _advance(session, plan, expected, PlanStatus.SUBMITTED, "authorised", values)
-    await _audit(
+    await audit(
         session,
         principal,
         AuditAction.UPDATE,
@@ -340,113 +331,20 @@ async def authorise_plan(
         plan.id,
         details={"transition": "authorise", "superseded": str(previous.id) if previous else None},
     )
-    return plan_read(await _load(session, plan, person, scope), uk_today())
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def return_plan(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID, if_match: str | None, reason: str
 ) -> PlanRead:
     """A manager sends a submitted version back to its author as a draft, saying what to change."""
-    plan, person, scope = await _plan_for_write(session, principal, plan_id)
+    plan, person, scope = await plan_for_write(session, principal, plan_id)
     _require_status(plan, PlanStatus.SUBMITTED, "returned")
     expected = expected_revision(if_match, plan)
     values = {"status": PlanStatus.DRAFT, "returned_at": utc_now(), "return_reason": reason}
     await _advance(session, plan, expected, PlanStatus.SUBMITTED, "returned", values)
-    await _audit(session, principal, AuditAction.UPDATE, person, plan.id, details={"transition": "return"})
-    return plan_read(await _load(session, plan, person, scope), uk_today())
-
-
-async def add_comment(
-    session: AsyncSession, principal: Principal, plan_id: uuid.UUID, body: CommentCreate
-) -> CommentRead:
-    """The young person's own words on a section of their current plan, kept with that version."""
-    plan, person, _ = await _plan_for_read(session, principal, plan_id)
-    if plan.status is not PlanStatus.AUTHORISED:
-        raise NotCurrent("You can comment on your current plan; this one has been replaced by a newer one.")
-    repo = PlanRepository(session)
-    if body.section not in {SectionKind(s.kind) for s in (await repo.content(plan.id)).sections}:
-        raise InvalidInput(
-            "Your plan has no section like that.",
-            errors=[field_error("section", "not a section of this plan")],
-        )
-    comment = PlanComment(
-        local_authority_id=plan.local_authority_id,
-        plan_id=plan.id,
-        section=body.section,
-        body=body.body,
-        created_at=utc_now(),
-        created_by=principal.user_id,
-    )
-    session.add(comment)
-    await repo.touch(plan)
-    await _audit(
-        session,
-        principal,
-        AuditAction.CREATE,
-        person,
-        comment.id,
-        resource="pathway_plan_comment",
-        details={"plan_id": str(plan.id), "section": body.section.value},
-    )
-    return CommentRead.model_validate(comment, from_attributes=True)
-
-
-async def record_progress(
-    session: AsyncSession, principal: Principal, plan_id: uuid.UUID, body: ActionProgressCreate
-) -> ActionRead:
-    """Progress on an action of the current plan, beside the plan (its content never changes): by staff
-    who may change the record, or by the young person on their own actions."""
-    plan, person, scope = await _plan_for_read(session, principal, plan_id)
-    young_person = is_young_person(principal, person)
-    if not young_person and not may_write(principal, scope):
-        raise ReadOnlyAccess("Only their personal adviser, team manager or an admin records progress.")
-    if plan.status is not PlanStatus.AUTHORISED:
-        raise NotCurrent("Progress is recorded on the current plan; a draft is changed by editing it.")
-    repo = PlanRepository(session)
-    action = await repo.action(plan.id, body.action_id)
-    if action is None:
-        raise ActionNotFound("This plan has no action with that id.")
-    if young_person:
-        if action.owner is not ActionOwner.YOUNG_PERSON:
-            raise NotYourAction("This is not one of your actions; ask your personal adviser about it.")
-        if body.status not in YOUNG_PERSON_PROGRESS:
-            raise InvalidInput(
-                "You can mark your own actions started or done; talk to your personal adviser about the rest.",
-                errors=[field_error("status", "in_progress or done")],
-            )
-    update = ActionUpdate(
-        local_authority_id=plan.local_authority_id,
-        plan_id=plan.id,
-        action_id=action.id,
-        status=body.status,
-        note=body.note,
-        recorded_at=utc_now(),
-        recorded_by=principal.user_id,
-        by_young_person=young_person,
-    )
-    session.add(update)
-    await repo.touch(plan)
-    await _audit(
-        session,
-        principal,
-        AuditAction.UPDATE,
-        person,
-        action.id,
-        resource="pathway_plan_action",
-        details={"plan_id": str(plan.id), "status": body.status.value},
-    )
-    today = uk_today()
-    return ActionRead(
-        id=action.id,
-        description=action.description,
-        owner=action.owner,
-        partner_name=action.partner_name,
-        due_on=action.due_on,
-        status=body.status,
-        dropped_reason=body.note if body.status is ActionStatus.DROPPED else None,
-        status_updated_at=update.recorded_at,
-        overdue=action.due_on < today and body.status not in {ActionStatus.DONE, ActionStatus.DROPPED},
-    )
+    await audit(session, principal, AuditAction.UPDATE, person, plan.id, details={"transition": "return"})
+    return plan_read(await load(session, plan, person, scope), uk_today())
 
 
 async def my_pathway_plan(session: AsyncSession, principal: Principal) -> MyPlan:
@@ -458,8 +356,8 @@ async def my_pathway_plan(session: AsyncSession, principal: Principal) -> MyPlan
         raise PlanNotFound(
             "You don't have an agreed pathway plan yet. Your personal adviser will write it with you."
         )
-    await _audit(session, principal, AuditAction.READ, person, plan.id)
-    return my_plan(await _load(session, plan, person, scope), uk_today())
+    await audit(session, principal, AuditAction.READ, person, plan.id)
+    return my_plan(await load(session, plan, person, scope), uk_today())
 
 
 # Review dates

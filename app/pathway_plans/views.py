@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,7 +11,7 @@ from app.auth.models import UserAccount
 from app.care_leavers.models import CareLeaver
 from app.core.clock import UK
 from app.pathway_plans.enums import FINISHED, ActionOwner, ReviewReason, SectionKind
-from app.pathway_plans.models import PathwayPlan, PlanAction
+from app.pathway_plans.models import PathwayPlan, PlanAction, PlanGoal
 from app.pathway_plans.repository import PlanContent, current_status
 from app.pathway_plans.reviews import EXPLANATIONS
 from app.pathway_plans.schemas import (
@@ -87,18 +88,41 @@ def _action_read(action: PlanAction, loaded: LoadedPlan, today: date) -> ActionR
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Grouped:
+    goals: dict[uuid.UUID, list[PlanGoal]]  # by section id, in order
+    actions: dict[uuid.UUID, list[PlanAction]]  # by goal id, in order
+    comments: dict[SectionKind, list[CommentRead]]
+
+
+def _grouped(content: PlanContent) -> _Grouped:
+    """The version's goals, actions and comments grouped once, whatever the size of the plan."""
+    goals: dict[uuid.UUID, list[PlanGoal]] = defaultdict(list)
+    actions: dict[uuid.UUID, list[PlanAction]] = defaultdict(list)
+    comments: dict[SectionKind, list[CommentRead]] = defaultdict(list)
+    for goal in content.goals:
+        goals[goal.section_id].append(goal)
+    for action in content.actions:
+        actions[action.goal_id].append(action)
+    for comment in content.comments:
+        comments[SectionKind(comment.section)].append(
+            CommentRead.model_validate(comment, from_attributes=True)
+        )
+    return _Grouped(goals, actions, comments)
+
+
 def plan_read(loaded: LoadedPlan, today: date) -> PlanRead:
     plan, content = loaded.plan, loaded.content
+    grouped = _grouped(content)
     sections = []
     for section in content.sections:
         goals = [
             GoalRead(
                 id=goal.id,
                 description=goal.description,
-                actions=[_action_read(a, loaded, today) for a in content.actions if a.goal_id == goal.id],
+                actions=[_action_read(a, loaded, today) for a in grouped.actions[goal.id]],
             )
-            for goal in content.goals
-            if goal.section_id == section.id
+            for goal in grouped.goals[section.id]
         ]
         kind = SectionKind(section.kind)
         sections.append(
@@ -109,11 +133,7 @@ def plan_read(loaded: LoadedPlan, today: date) -> PlanRead:
                 going_well=section.going_well,
                 young_person_views=section.young_person_views,
                 goals=goals,
-                comments=[
-                    CommentRead.model_validate(c, from_attributes=True)
-                    for c in content.comments
-                    if c.section == kind
-                ],
+                comments=grouped.comments[kind],
             )
         )
     return PlanRead(
@@ -163,16 +183,16 @@ def _long(day: date) -> str:
 def my_plan(loaded: LoadedPlan, today: date) -> MyPlan:
     """The young person's own view: their authorised plan in plain words, and what is due next."""
     plan, content = loaded.plan, loaded.content
+    grouped = _grouped(content)
     sections = []
     for section in content.sections:
         kind = SectionKind(section.kind)
         goals = [
             MyGoal(
                 goal=goal.description,
-                actions=[_my_action(a, loaded, today) for a in content.actions if a.goal_id == goal.id],
+                actions=[_my_action(a, loaded, today) for a in grouped.actions[goal.id]],
             )
-            for goal in content.goals
-            if goal.section_id == section.id
+            for goal in grouped.goals[section.id]
         ]
         sections.append(
             MySection(
@@ -182,11 +202,7 @@ def my_plan(loaded: LoadedPlan, today: date) -> MyPlan:
                 going_well=section.going_well,
                 in_your_words=section.young_person_views,
                 goals=goals,
-                your_comments=[
-                    CommentRead.model_validate(c, from_attributes=True)
-                    for c in content.comments
-                    if c.section == kind
-                ],
+                your_comments=grouped.comments[kind],
             )
         )
     open_actions = sorted(
