@@ -26,8 +26,8 @@ from app.pathway_plans.schemas import (
     PlanMeasure,
     PlanRead,
     PlanReturn,
-    PlanSummary,
     PlanUpdate,
+    PlanVersionSummary,
     ReviewDueItem,
 )
 from app.pathway_plans.views import plan_read
@@ -77,11 +77,11 @@ async def list_pathway_plan_versions(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[PlanSummary]:
+) -> Page[PlanVersionSummary]:
     """The plan's history, newest version first: each review made a new version and the earlier ones are
     kept as they were. A young person sees the versions that were authorised."""
     window = await service.list_versions(session, principal, care_leaver_id, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(PlanSummary.model_validate), limit)
+    return page_of(request, response, window.map(PlanVersionSummary.model_validate), limit)
 
 
 @router.post(

@@ -340,7 +340,9 @@ class PlanRead(BaseModel):
     sections: list[SectionRead]
 
 
-class PlanSummary(BaseModel):
+class PlanVersionSummary(BaseModel):
+    """One version in the history of a young person's plan."""
+
     model_config = ConfigDict(
         from_attributes=True,
         json_schema_extra={

@@ -1,4 +1,6 @@
-"""Use cases on pathway plans: write, submit, authorise, review; the young person's comments and progress.
+"""Use cases on pathway plans: start, read, edit, submit, authorise, return and review them; the young
+person's own view; review dates kept current; summaries for the caseload. (Comments and progress between
+reviews: `app.pathway_plans.progress`.)
 
 Access: reads follow `load_for_read` (404 outside scope); changes need write access to the person (the
 personal adviser, their team manager, an admin: 403 for a read-only colleague). A young person sees only
@@ -42,11 +44,7 @@ from app.pathway_plans.lifecycle import OPEN, SHOWN_TO_YOUNG_PERSON, SectionFact
 from app.pathway_plans.models import PathwayPlan
 from app.pathway_plans.repository import PlanRepository
 from app.pathway_plans.reviews import Entry, ReviewDue, changes_in, review_due
-from app.pathway_plans.schemas import (
-    MyPlan,
-    PlanRead,
-    PlanUpdate,
-)
+from app.pathway_plans.schemas import MyPlan, PlanRead, PlanUpdate
 from app.pathway_plans.views import LoadedPlan, etag, my_plan, plan_read, uk_date
 
 RESOURCE = "pathway_plan"
