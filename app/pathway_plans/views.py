@@ -10,7 +10,7 @@ from datetime import date, datetime
 from app.auth.models import UserAccount
 from app.care_leavers.models import CareLeaver
 from app.core.clock import UK
-from app.pathway_plans.enums import FINISHED, ActionOwner, ReviewReason, SectionKind
+from app.pathway_plans.enums import FINISHED, ActionOwner, PlanStatus, ReviewReason, SectionKind
 from app.pathway_plans.models import PathwayPlan, PlanAction, PlanGoal
 from app.pathway_plans.repository import PlanContent, current_status
 from app.pathway_plans.reviews import EXPLANATIONS
@@ -55,7 +55,12 @@ def uk_date(moment: datetime | None) -> date | None:
 
 
 def review_of(plan: PathwayPlan, today: date) -> ReviewRead | None:
-    if plan.review_due_on is None or plan.review_due_reason is None:
+    """The next review of the current plan; a draft, or a version already replaced, has none."""
+    if (
+        plan.status is not PlanStatus.AUTHORISED
+        or plan.review_due_on is None
+        or plan.review_due_reason is None
+    ):
         return None
     reason = ReviewReason(plan.review_due_reason)
     return ReviewRead(
