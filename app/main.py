@@ -30,6 +30,7 @@ from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
+from app.pathway_plans.router import router as pathway_plans_router
 
 ROUTERS = [
     health.router,
@@ -41,6 +42,7 @@ ROUTERS = [
     care_leaver_me_router,
     advisers_router,
     contacts_router,
+    pathway_plans_router,
     partners_router,
     accounts_router,
     audit_router,

@@ -31,6 +31,7 @@ from app.contacts.service import contact_summaries
 from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.local_authorities.schemas import LocalAuthorityRead
+from app.pathway_plans.service import plan_summaries
 
 router = APIRouter(prefix="/v1", tags=["Personal advisers"])
 
@@ -123,10 +124,12 @@ async def get_caseload(adviser_id: AdviserId, principal: Staff, session: Session
     requests and overdue actions. For the adviser, their team and manager, and admins."""
     today = uk_today()
     adviser, size, entries = await service.caseload(session, principal, adviser_id, today)
-    summaries = await contact_summaries(session, [p.id for p, _ in entries], today)
+    ids = [p.id for p, _ in entries]
+    summaries = await contact_summaries(session, ids, today)
+    plans = await plan_summaries(session, ids, today)
     items = []
     for person, allocated_on in entries:
-        summary = summaries.get(person.id)
+        summary, plan = summaries.get(person.id), plans.get(person.id)
         items.append(
             CaseloadEntry(
                 care_leaver_id=person.id,
@@ -139,7 +142,8 @@ async def get_caseload(adviser_id: AdviserId, principal: Staff, session: Session
                 days_contact_overdue=summary.days_overdue if summary else 0,
                 open_contact_requests=summary.open_contact_requests if summary else 0,
                 overdue_actions=summary.overdue_actions if summary else 0,
-                plan_review_due_on=None,
+                overdue_plan_actions=plan.overdue_actions if plan else 0,
+                plan_review_due_on=plan.review_due_on if plan else None,
             )
         )
     return Caseload(adviser=_adviser_read(adviser, size), items=items)

@@ -73,7 +73,8 @@ class CaseloadEntry(BaseModel):
                     "days_contact_overdue": 0,
                     "open_contact_requests": 1,
                     "overdue_actions": 0,
-                    "plan_review_due_on": None,
+                    "overdue_plan_actions": 1,
+                    "plan_review_due_on": "2027-03-02",
                 }
             ]
         }
@@ -88,8 +89,13 @@ class CaseloadEntry(BaseModel):
     next_contact_due_on: date | None
     days_contact_overdue: int
     open_contact_requests: int = Field(description="'Call me back' requests not yet answered")
-    overdue_actions: int = Field(description="Follow-up actions past their due date")
-    plan_review_due_on: date | None = Field(description="When the pathway plan is next due for review")
+    overdue_actions: int = Field(description="Contact follow-up actions past their due date")
+    overdue_plan_actions: int = Field(
+        description="Actions in the current pathway plan past their date, neither done nor dropped"
+    )
+    plan_review_due_on: date | None = Field(
+        description="When the current pathway plan is next due for review (none: no plan authorised yet)"
+    )
 
 
 class Caseload(BaseModel):

@@ -64,6 +64,12 @@ TAGS: list[dict[str, str]] = [
         "and who is overdue a contact. Summaries are for staff only; partners never see contacts.",
     },
     {
+        "name": "Pathway plans",
+        "description": "Plans written with the young person, reviewed at least every six months and when life "
+        "changes, authorised by a team manager, never lost: versions, the review queue, the young person's "
+        "view and comments, a printable copy, and the board measure. Changes need `If-Match`.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },

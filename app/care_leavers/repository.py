@@ -107,6 +107,26 @@ def join_current_adviser(stmt: SelectT, today: date) -> SelectT:
     )
 
 
+def visible_people(
+    principal: Principal,
+    today: date,
+    *,
+    adviser_id: uuid.UUID | None = None,
+    team_id: uuid.UUID | None = None,
+    include_closed: bool = False,
+) -> Select[uuid.UUID]:
+    """The ids of the people `principal` may read, as a subquery for other domains' lists (pathway plans),
+    scoped exactly as the care-leaver list is; optionally only one adviser's or one team's."""
+    stmt = join_current_adviser(select(CareLeaver.id), today).where(visible_to(principal))
+    if adviser_id is not None:
+        stmt = stmt.where(_current.adviser_id == adviser_id)
+    if team_id is not None:
+        stmt = stmt.where(_adviser.team_id == team_id)
+    if not include_closed:
+        stmt = stmt.where(CareLeaver.closed_on.is_(None))
+    return stmt
+
+
 @dataclass(frozen=True, slots=True)
 class CareLeaverFilters:
     q: str | None = None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
@@ -27,6 +26,7 @@ from app.contacts.service import reads_as_staff
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
+from app.db.session import insert_or_raise
 
 RESOURCE = "contact_request"
 
@@ -90,12 +90,9 @@ async def request_call_back(
         status=ContactRequestStatus.OPEN,
         requested_at=utc_now(),
     )
-    session.add(request)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:  # the same request sent twice at once (two devices, a retry)
-        raise already from exc
+    await insert_or_raise(
+        session, request, already
+    )  # the same request sent twice at once (two devices, a retry)
     await record(
         session,
         principal.as_actor(),

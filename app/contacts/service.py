@@ -44,6 +44,7 @@ from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_error
 from app.core.types import uuid7
 from app.db.pagination import Window
+from app.db.session import insert_or_raise
 
 RESOURCE = "contact"
 
@@ -303,12 +304,10 @@ async def amend_contact(
         recorded_at=utc_now(),
         amendment_reason=body.reason,
     )
-    session.add(amended)
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:  # someone else's amendment took this version number first
-        raise PreconditionFailed("Someone amended this entry meanwhile: read it again.") from exc
+    # Someone else's amendment may have taken this version number first.
+    await insert_or_raise(
+        session, amended, PreconditionFailed("Someone amended this entry meanwhile: read it again.")
+    )
     await due_dates.refresh_contact_status(session, [person.id])
     await record(
         session,

@@ -11,6 +11,7 @@ from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.contacts import load_contacts
 from app.demo.people import load_people
+from app.demo.plans import load_plans
 from app.demo.records import load_records
 
 
@@ -30,6 +31,7 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("Accounts, teams, partners and care leavers", load_people),
         DemoStep("Care histories, circumstances and council numbers", load_records),
         DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
+        DemoStep("Pathway plans", load_plans),
     ]
 
 

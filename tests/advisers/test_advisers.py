@@ -15,7 +15,9 @@ from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months
 from app.core.settings import Settings
 from app.local_authorities.models import LocalAuthority
+from app.pathway_plans.enums import PlanStatus
 from tests.support import factories as f
+from tests.support.plans import plan_version
 from tests.support.world import World
 
 DAY = timedelta(days=1)
@@ -247,3 +249,25 @@ async def test_the_support_request_queue_shows_only_people_the_reader_may_see(
     assert request_id not in await queue(manager_b_headers)  # another team's manager
     for actor in ("manager_n", "admin_county"):
         assert request_id not in await queue(world.headers(actor)), actor
+
+
+async def test_a_caseload_shows_each_plan_s_next_review(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    # p_a1's authorised plan (due for review in six months) has one action of the adviser's a day late.
+    plan = await plan_version(
+        session,
+        world.people["p_a1"],
+        world.users["pa_a1"],
+        status=PlanStatus.AUTHORISED,
+        authoriser=world.users["manager_a"],
+        adviser_action_due_on=uk_today() - DAY,
+    )
+    body = (
+        await client.get(f"/v1/advisers/{world.users['pa_a1'].id}/caseload", headers=world.headers("pa_a1"))
+    ).json()
+    entries = {e["care_leaver_id"]: e for e in body["items"]}
+    with_plan, without = entries[str(world.id("p_a1"))], entries[str(world.id("p_a3"))]
+    assert with_plan["plan_review_due_on"] == plan.review_due_on.isoformat()  # type: ignore[union-attr]
+    assert with_plan["overdue_plan_actions"] == 1
+    assert (without["plan_review_due_on"], without["overdue_plan_actions"]) == (None, 0)

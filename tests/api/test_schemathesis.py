@@ -96,16 +96,59 @@ ADMIN_ONLY = [
 ]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]
+# Only a young person may call these: they run as the young person alone. In the shared run the identities
+# are tried in order, advisers first, and an operation with few positive cases (no parameters) can spend
+# them all on identities that are refused before the young person is reached (a `missing_auth` failure).
+LEAVER_ONLY = [
+    "get_my_adviser",
+    "get_my_entitlements",
+    "get_my_access_log",
+    "get_my_pathway_plan",
+    "request_adviser",
+    "update_support_request",
+    "add_pathway_plan_comment",
+]
 
 
-def create_identities(base_url: str) -> tuple[list[Identity], Identity, str]:
+@dataclass
+class Known:
+    """Ids created before the run that fuzzed ids would never find."""
+
+    adviser_y: str  # an adviser of the county admin's council
+    plan_x: str  # young person x's authorised pathway plan
+    team_x: str  # adviser x's team (x is its manager)
+
+
+def _authorised_plan(
+    client: httpx.Client, person: str, author: dict[str, str], manager: dict[str, str]
+) -> str:
+    """A complete pathway plan for `person`, written by `author` and authorised by `manager`."""
+    draft = _ok(client.post(f"/v1/care-leavers/{person}/pathway-plans", headers=author))
+    sections = {
+        s["kind"]: {"needs_and_risks": "Assessed with the young person.", "goals": []}
+        for s in draft["sections"]
+    }
+    body = {"contingency_plan": "Supported lodgings are extended.", "sections": sections}
+    plan = _ok(
+        client.patch(
+            f"/v1/pathway-plans/{draft['id']}", json=body, headers={**author, "If-Match": draft["etag"]}
+        )
+    )
+    for step, who in (("submit", author), ("authorise", manager)):
+        plan = _ok(
+            client.post(f"/v1/pathway-plans/{plan['id']}/{step}", headers={**who, "If-Match": plan["etag"]})
+        )
+    return str(plan["id"])
+
+
+def create_identities(base_url: str) -> tuple[list[Identity], Identity, Known]:
     """The peers: an adviser in each council with a young person on their caseload (the city one is also a
     team manager, so it may create records). Also that young person's app account, a district partner,
     and a fresh county admin for the administrators' operations."""
     tag = secrets.token_hex(4)
     with httpx.Client(base_url=base_url, timeout=30) as client:
         identities = []
-        people, advisers = {}, {}
+        people, advisers, teams = {}, {}, {}
         for key, admin_email, district, roles in (
             ("x", "admin@nottingham.demo", "E06000018", ["personal_adviser", "team_manager"]),
             ("y", "admin@notts.demo", "E07000170", ["personal_adviser"]),
@@ -157,6 +200,7 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity, str]:
             identities.append(pa)
             people[key] = person["id"]
             advisers[key] = user["id"]
+            teams[key] = team["id"]
         city = _sign_in(client, "admin@nottingham.demo", "demo")
         county = _sign_in(client, "admin@notts.demo", "demo")
         leaver = Identity("leaver_x", f"leaver.{tag}@fuzz.example", secrets.token_urlsafe(18))
@@ -181,11 +225,15 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity, str]:
                 },
             )
         )
+        # Young person x has an authorised plan, so the plan operations meet a real one.
+        plan_x = _authorised_plan(
+            client, people["x"], _sign_in(client, identities[0].email, identities[0].password), city
+        )
         identities += [leaver, Identity("partner_ash", "ashfield@partners.demo", "demo")]
         for identity in [*identities, admin]:  # each can really sign in before the run starts
             _sign_in(client, identity.email, identity.password)
     # An adviser of the admin's council, so caseload and profile operations can be reached.
-    return identities, admin, advisers["y"]
+    return identities, admin, Known(adviser_y=advisers["y"], plan_x=plan_x, team_x=teams["x"])
 
 
 def wfc_document(identities: list[Identity]) -> dict[str, Any]:
@@ -222,6 +270,7 @@ def run_schemathesis(
     peers: list[str],
     operations: list[str],
     parameters: dict[str, str] | None = None,
+    operation_parameters: dict[str, dict[str, str]] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     (work / "wfc.json").write_text(json.dumps(wfc_document(identities)))
     peer_line = f"peers = {json.dumps(peers)}\n" if peers else ""
@@ -229,6 +278,13 @@ def run_schemathesis(
     (work / "schemathesis.toml").write_text(
         f'[auth.wfc]\npath = "{work / "wfc.json"}"\n{peer_line}\n[warnings]\nfail-on = ["missing_auth"]\n'
         + (f"\n[parameters]\n{parameter_lines}" if parameter_lines else "")
+        + "".join(
+            f'\n[[operations]]\ninclude-operation-id = "{operation}"\n'
+            + "parameters = { "
+            + ", ".join(f'"{k}" = "{v}"' for k, v in values.items())
+            + " }\n"
+            for operation, values in (operation_parameters or {}).items()
+        )
     )
     return subprocess.run(
         [
@@ -335,25 +391,31 @@ def _operation_count() -> int:
 def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
     live_url: str, tmp_path: Path
 ) -> None:
-    identities, admin, adviser_y = create_identities(live_url)
+    identities, admin, known = create_identities(live_url)
     # Everyone's operations, with the two advisers as peers for ST402. Administrators' operations run
     # separately: an admin identity here could deactivate a peer in the middle of the run.
-    shared, admins = tmp_path / "shared", tmp_path / "admins"
-    shared.mkdir()
-    admins.mkdir()
+    shared, admins, leavers = tmp_path / "shared", tmp_path / "admins", tmp_path / "leavers"
+    for directory in (shared, admins, leavers):
+        directory.mkdir()
     excluded = [
-        arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS, "sign_out"] for arg in ("--exclude-operation-id", op)
+        arg
+        for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS, *LEAVER_ONLY, "sign_out"]
+        for arg in ("--exclude-operation-id", op)
     ]
+    # Plan operations act on young person x's plan (its adviser reads it, the county adviser must not), and
+    # the measure is asked for adviser x's own team: fuzzed ids would only ever meet 404s and 403s.
     result = run_schemathesis(
         live_url,
         shared,
         identities,
         peers=["pa_x", "pa_y"],
         operations=excluded,
+        parameters={"path.plan_id": known.plan_x},
+        operation_parameters={"get_pathway_plan_report": {"query.team_id": known.team_x}},
     )
     peers = {"Fuzz adviser x", "Fuzz adviser y"}
     tested, entries, owners = check_run(result, shared, live_url, peers)
-    assert tested == _operation_count() - len(ADMIN_ONLY) - len(ADVISER_OPERATIONS) - 1
+    assert tested == _operation_count() - len(ADMIN_ONLY) - len(ADVISER_OPERATIONS) - len(LEAVER_ONLY) - 1
     # ST402 really probed: some record one adviser read was asked for by the other, and refused.
     reads = cross_reads(entries, owners)
     probed = [pid for pid, by in reads.items() if peers <= by.keys() and any(200 in s for s in by.values())]
@@ -363,7 +425,24 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
 
     included = [arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS] for arg in ("--include-operation-id", op)]
     result = run_schemathesis(
-        live_url, admins, [admin], peers=[], operations=included, parameters={"path.adviser_id": adviser_y}
+        live_url,
+        admins,
+        [admin],
+        peers=[],
+        operations=included,
+        parameters={"path.adviser_id": known.adviser_y},
     )
     tested, _, _ = check_run(result, admins, live_url, {"Fuzz admin"})
     assert tested == len(ADMIN_ONLY) + len(ADVISER_OPERATIONS)
+
+    leaver = next(i for i in identities if i.name == "leaver_x")
+    result = run_schemathesis(
+        live_url,
+        leavers,
+        [leaver],
+        peers=[],
+        operations=[arg for op in LEAVER_ONLY for arg in ("--include-operation-id", op)],
+        parameters={"path.plan_id": known.plan_x},
+    )
+    tested, _, _ = check_run(result, leavers, live_url, {"Fuzz Person x"})
+    assert tested == len(LEAVER_ONLY)

@@ -19,12 +19,15 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.core.clock import uk_today, utc_now
+from app.core.settings import Settings
 from app.db.session import Database
 from app.entitlements import drafts, management
 from app.entitlements.schemas import EntitlementWrite
+from app.pathway_plans.views import etag
 from tests.support import factories
 from tests.support.factories import PASSWORD
-from tests.support.world import ACTORS, World
+from tests.support.plans import add_plans
+from tests.support.world import ACTORS, World, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_CITY = {"pa_a1", "pa_a2", "pa_b1", "manager_a", "admin_city"}
@@ -65,7 +68,7 @@ class Entry:
     files: Callable[[World, str], dict[str, tuple[str, bytes, str]]] | None = None
     query: dict[str, str] = field(default_factory=dict)
     arrange: Arrange | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Callable[[World, str], dict[str, str]] | None = None
 
 
 def person_read(person: str, readers: dict[str, int]) -> dict[str, int]:
@@ -114,6 +117,18 @@ async def city_draft(session: AsyncSession, world: World) -> dict[str, str]:
 def _offer_admin(status: int) -> dict[str, int]:
     """Only the city's administrators manage the city's offer: the county's get 403, not 404 (it is public)."""
     return only({"admin_city": status})
+
+
+def _plan(key: str) -> Callable[[World], str]:
+    return lambda w: f"/v1/pathway-plans/{w.plans[key].id}"
+
+
+def _if_match(key: str) -> Callable[[World, str], dict[str, str]]:
+    return lambda w, a: {"If-Match": etag(w.plans[key])}
+
+
+# Authorising and returning p_a2's submitted plan: managers and admins of the council, never an adviser.
+P_A2_MANAGERS = {"manager_a": 200, "admin_city": 200, "manager_n": 404, "admin_county": 404}
 
 
 ENTRIES: dict[str, Entry] = {
@@ -409,7 +424,7 @@ ENTRIES: dict[str, Entry] = {
         only(_staff_404({"pa_a1": 200, "pa_a2": 403, "manager_a": 200, "admin_city": 200})),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/contacts/{w.ids['contact_a1']}",
         body=lambda w, a: {"summary": "Visited at home; gas bill sorted.", "reason": "Added the outcome"},
-        headers={"If-Match": '"1"'},
+        headers=lambda w, a: {"If-Match": '"1"'},
     ),
     "PATCH /v1/contact-actions/{action_id}": Entry(
         only(_staff_404(P_A1_READERS)),
@@ -453,7 +468,75 @@ ENTRIES: dict[str, Entry] = {
             ]
         },
     ),
+    "GET /v1/care-leavers/{care_leaver_id}/pathway-plans": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/pathway-plans",
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/pathway-plans": Entry(
+        only(_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a3')}/pathway-plans",
+    ),
+    "GET /v1/pathway-plans": Entry(only(STAFF), lambda w: "/v1/pathway-plans"),
+    "GET /v1/pathway-plans/reviews-due": Entry(only(STAFF), lambda w: "/v1/pathway-plans/reviews-due"),
+    "GET /v1/pathway-plans/{plan_id}": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}), _plan("p_a1_current")
+    ),
+    "PATCH /v1/pathway-plans/{plan_id}": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        _plan("p_a1_review"),
+        body=lambda w, a: {"contingency_plan": f"Changed by {a}"},
+        headers=_if_match("p_a1_review"),
+    ),
+    "POST /v1/pathway-plans/{plan_id}/submit": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a1_review'].id}/submit",
+        headers=_if_match("p_a1_review"),
+    ),
+    "POST /v1/pathway-plans/{plan_id}/authorise": Entry(
+        only(P_A2_MANAGERS),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a2_submitted'].id}/authorise",
+        headers=_if_match("p_a2_submitted"),
+    ),
+    "POST /v1/pathway-plans/{plan_id}/return": Entry(
+        only(P_A2_MANAGERS),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a2_submitted'].id}/return",
+        body=lambda w, a: {"reason": "Add the contingency for college."},
+        headers=_if_match("p_a2_submitted"),
+    ),
+    "POST /v1/pathway-plans/{plan_id}/comments": Entry(
+        # The young person's own words: no staff role writes them.
+        only({"leaver_a1": 201, "leaver_a2": 404}),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a1_current'].id}/comments",
+        body=lambda w, a: {"section": "accommodation", "body": "I'd like to stay near my sister."},
+    ),
+    "POST /v1/pathway-plans/{plan_id}/action-progress": Entry(
+        only(
+            {
+                **_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201}),
+                "leaver_a1": 201,
+                "leaver_a2": 404,
+            }
+        ),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a1_current'].id}/action-progress",
+        body=lambda w, a: {"action_id": str(w.plan_actions["p_a1_young_person"]), "status": "done"},
+    ),
+    "GET /v1/pathway-plans/{plan_id}/printable": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/pathway-plans/{w.plans['p_a1_current'].id}/printable",
+    ),
+    "GET /v1/me/pathway-plan": Entry(
+        only({"leaver_a1": 200, "leaver_a2": 404}), lambda w: "/v1/me/pathway-plan"
+    ),
+    "GET /v1/reports/pathway-plans": Entry(only(MANAGERS | ADMINS), lambda w: "/v1/reports/pathway-plans"),
 }
+
+
+@pytest.fixture
+async def world(session: AsyncSession, settings: Settings) -> World:
+    """The shared world, with the pathway plans the plan operations act on."""
+    w = await build_world(session, settings)
+    await add_plans(session, w)
+    return w
 
 
 def _operations() -> list[str]:
@@ -497,7 +580,7 @@ async def test_access(
             response = await client.request(
                 method,
                 entry.path(world),
-                headers={**headers, **entry.headers},
+                headers={**headers, **(entry.headers(world, actor) if entry.headers else {})},
                 json=entry.body(world, actor) if entry.body else None,
                 data=entry.form(world, actor) if entry.form else None,
                 files=entry.files(world, actor) if entry.files else None,

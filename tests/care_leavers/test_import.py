@@ -111,6 +111,20 @@ async def test_a_file_that_is_not_this_export_is_refused(client: httpx.AsyncClie
     assert "UTF-8" in latin1.json()["detail"]
 
 
+async def test_a_file_the_csv_reader_cannot_read_is_refused_not_a_server_error(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    # Found by schemathesis: a carriage return inside a field name raised csv.Error (a 500).
+    header = "case_reference,given_name,family_name,date_of_birth"
+    classic_mac = await upload(client, world, f"{header}\rMAC-1,A,B,2006-01-01\r")
+    assert classic_mac.status_code == 200, classic_mac.text  # old Mac line endings are line endings
+    stray = await upload(client, world, "\x95\r\x11x_\\y^\n")
+    assert (stray.status_code, stray.json()["errors"][0]["field"]) == (422, "file"), stray.text
+    # What the csv module itself refuses (here a field over its size limit) is the file's fault too.
+    huge = await upload(client, world, f"{header}\nBIG-1,{'A' * 200_000},B,2006-01-01\n")
+    assert (huge.status_code, huge.json()["errors"][0]["code"]) == (422, "csv"), huge.text
+
+
 async def test_an_import_is_one_audit_event_for_everyone_it_touched(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:

@@ -10,6 +10,7 @@ County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe),
     partner_uni (a university: no view of anyone yet).
 system_admin: reference data only.
+`plans` and `plan_actions` are empty unless a test adds them (tests/support/plans.py: the access matrix does).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
 from app.contacts.enums import ContactOutcome
 from app.core.settings import Settings
+from app.pathway_plans.models import PathwayPlan
 from tests.support import factories as f
 
 ACTORS = [
@@ -53,6 +55,8 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     support_request: SupportRequest | None = None
     ids: dict[str, uuid.UUID] = field(default_factory=dict)  # other records, by name
+    plans: dict[str, PathwayPlan] = field(default_factory=dict)
+    plan_actions: dict[str, uuid.UUID] = field(default_factory=dict)
 
     def headers(self, actor: str) -> dict[str, str]:
         return {} if actor == "anonymous" else f.bearer(self.tokens[actor])

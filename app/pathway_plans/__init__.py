@@ -1,0 +1,1 @@
+"""Pathway plans: written with the young person, reviewed on time, authorised, never lost."""
