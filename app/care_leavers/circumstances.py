@@ -59,6 +59,11 @@ class ResidenceEntry(_Entry):
     suitable: Flag | None = Field(
         default=None, description="The suitability judgement (not for 'no information')"
     )
+    same_home: Flag = Field(
+        default=False,
+        description="True when they have not moved (for example a new suitability judgement for the same "
+        "home). Otherwise a new dated residence entry is a move, which brings the pathway plan review forward.",
+    )
 
     @model_validator(mode="after")
     def _ssda903_rules(self) -> ResidenceEntry:

@@ -36,6 +36,11 @@ class SelfAuthorisation(Forbidden):
     title = "You cannot authorise a plan you wrote"
 
 
+class ActionDropped(Conflict):
+    code = "pathway_plan.action_dropped"
+    title = "This action was dropped"
+
+
 class NotYourAction(Forbidden):
     code = "pathway_plan.not_your_action"
     title = "Only your own actions can be marked by you"

@@ -1,7 +1,7 @@
 """Pathway plans as stored: one row per version, with its sections, goals and actions.
 
 A version's content changes only while it is a draft; once submitted it is fixed, and the database
-refuses any change to an authorised or superseded version's content (triggers in migration 0006).
+refuses any change to an authorised or superseded version's content (triggers in migration 0008).
 What happens after authorisation is added beside the content, never written into it: the young
 person's comments, and progress on actions.
 """
@@ -97,7 +97,8 @@ class PlanGoal(IdMixin, Base):
 
     local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan.id"), index=True)
-    section_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan_section.id"))
+    # Indexed: editing a draft's section deletes its goals by section (and PostgreSQL checks the key).
+    section_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan_section.id"), index=True)
     position: Mapped[int]
     description: Mapped[str] = mapped_column(Text)
 
@@ -110,7 +111,7 @@ class PlanAction(IdMixin, Base):
 
     local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
     plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan.id"))
-    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan_goal.id"))
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pathway_plan_goal.id"), index=True)
     position: Mapped[int]
     description: Mapped[str] = mapped_column(Text)
     owner: Mapped[ActionOwner] = mapped_column(_enum(ActionOwner))

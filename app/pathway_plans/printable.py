@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape
 
+from app.core.clock import UK
 from app.pathway_plans.enums import ActionOwner, PlanStatus
 from app.pathway_plans.schemas import ActionRead, PlanRead, SectionRead
 from app.pathway_plans.wording import PLAIN_STATUS, plain_owner
@@ -38,8 +39,11 @@ _STATUS_BANNER = {
 
 
 def _long(day: date | datetime | None) -> str:
+    """A date in words; a moment (stored in UTC) on its UK date: 00:30 BST is that day, not the one before."""
     if day is None:
         return "not yet"
+    if isinstance(day, datetime):
+        day = day.astimezone(UK).date()
     return f"{day.day} {day:%B %Y}"
 
 

@@ -14,9 +14,9 @@ from app.care_leavers.errors import ReadOnlyAccess
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus
-from app.pathway_plans.errors import ActionNotFound, NotCurrent, NotYourAction
+from app.pathway_plans.errors import ActionDropped, ActionNotFound, NotCurrent, NotYourAction
 from app.pathway_plans.models import ActionUpdate, PlanComment
-from app.pathway_plans.repository import PlanRepository
+from app.pathway_plans.repository import PlanRepository, current_status
 from app.pathway_plans.schemas import ActionProgressCreate, ActionRead, CommentCreate, CommentRead
 from app.pathway_plans.service import audit, is_young_person, plan_for_read
 
@@ -46,7 +46,8 @@ async def add_comment(
         created_by=principal.user_id,
     )
     session.add(comment)
-    await repo.touch(plan)
+    if not await repo.touch(plan, while_status=PlanStatus.AUTHORISED):
+        raise NotCurrent("This plan was replaced by a newer one a moment ago: comment on the new one.")
     await audit(
         session,
         principal,
@@ -82,6 +83,12 @@ async def record_progress(
                 "You can mark your own actions started or done; talk to your personal adviser about the rest.",
                 errors=[field_error("status", "in_progress or done")],
             )
+        latest = (await repo.latest_progress([plan.id])).get(action.id)
+        if current_status(action, latest)[0] is ActionStatus.DROPPED:
+            # Dropping was agreed with their adviser; taking it up again is agreed the same way.
+            raise ActionDropped(
+                "This action was dropped with your adviser; talk to them to take it up again."
+            )
     update = ActionUpdate(
         local_authority_id=plan.local_authority_id,
         plan_id=plan.id,
@@ -93,7 +100,10 @@ async def record_progress(
         by_young_person=young_person,
     )
     session.add(update)
-    await repo.touch(plan)
+    if not await repo.touch(plan, while_status=PlanStatus.AUTHORISED):
+        raise NotCurrent(
+            "This plan was replaced by a newer one a moment ago: record progress on the new one."
+        )
     await audit(
         session,
         principal,

@@ -53,7 +53,9 @@ EARLIEST = date(2000, 1, 1)  # before any record this service could hold
 DEFINITION = (
     "Open cases that are eligible, relevant, former relevant or former relevant in education or training on "
     "the date (qualifying young people have no statutory plan), counted when a version of their pathway plan "
-    "was authorised on or after the same day six months earlier and on or before the date (UK time)."
+    "was authorised on or after the same day six months earlier and on or before the date (UK time). "
+    "For a team: the people allocated on the date to advisers who are in the team now (team moves are not "
+    "dated, so a past date counts an adviser's caseload in the team they belong to today)."
 )
 
 

@@ -18,7 +18,7 @@ from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance,
 from app.care_leavers.repository import visible_people
 from app.core.clock import utc_now
 from app.db.pagination import SortKey, Window, keyset_page
-from app.pathway_plans.enums import FINISHED, ActionStatus, PlanStatus, SectionKind
+from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus, SectionKind
 from app.pathway_plans.models import (
     ActionUpdate,
     PathwayPlan,
@@ -160,8 +160,18 @@ class PlanRepository:
         await self.session.refresh(plan)
         return changed
 
-    async def touch(self, plan: PathwayPlan, values: dict[str, Any] | None = None) -> None:
-        """A change beside the content (a comment, progress, the review date): a new revision, so a new ETag."""
+    async def touch(
+        self,
+        plan: PathwayPlan,
+        values: dict[str, Any] | None = None,
+        *,
+        while_status: PlanStatus | None = None,
+    ) -> bool:
+        """A change beside the content (a comment, progress, the review date): a new revision, so a new ETag.
+
+        With `while_status`, only if the version still has it (False otherwise): a comment or progress
+        racing an authorisation that supersedes the version fails instead of landing on an old plan.
+        """
         await self.session.flush()
         stmt = (
             update(PathwayPlan)
@@ -169,8 +179,11 @@ class PlanRepository:
             .values(revision=PathwayPlan.revision + 1, updated_at=utc_now(), **(values or {}))
             .execution_options(synchronize_session=False)
         )
-        await self.session.execute(stmt)
+        if while_status is not None:
+            stmt = stmt.where(PathwayPlan.status == while_status)
+        result = cast(CursorResult[Any], await self.session.execute(stmt))
         await self.session.refresh(plan)
+        return result.rowcount == 1
 
     async def write_section(self, plan: PathwayPlan, kind: SectionKind, body: SectionWrite | None) -> None:
         """Replace one section of a draft (its goals and actions too); None removes it."""
@@ -272,6 +285,49 @@ class PlanRepository:
             )
         await self.session.flush()
 
+    async def carry_progress(self, source: PathwayPlan, target: PathwayPlan) -> int:
+        """Progress recorded on the plan in force while its review was being written (after `target` was
+        started from it) would otherwise stay behind on the superseded version. Each such latest update is
+        carried to the action of `target` with the same owner and words (when exactly one matches) if it moves
+        that action further on than the new version says: progress is never undone by carrying, and an action
+        the author wrote as done or dropped stays as written. Returns how many were carried."""
+        latest = {
+            action_id: update
+            for action_id, update in (await self.latest_progress([source.id])).items()
+            if update.recorded_at >= target.created_at
+        }
+        if not latest:
+            return 0
+        old = await self._all(select(PlanAction).where(PlanAction.id.in_(list(latest))))
+        new = await self._all(select(PlanAction).where(PlanAction.plan_id == target.id))
+        by_words: dict[tuple[ActionOwner, str], list[PlanAction]] = {}
+        for action in new:
+            by_words.setdefault((ActionOwner(action.owner), action.description.strip()), []).append(action)
+        carried = 0
+        for action in old:
+            matches = by_words.get((ActionOwner(action.owner), action.description.strip()), [])
+            update = latest[action.id]
+            if (
+                len(matches) != 1
+                or _STAGE[ActionStatus(update.status)] <= _STAGE[ActionStatus(matches[0].status)]
+            ):
+                continue
+            self.session.add(
+                ActionUpdate(
+                    local_authority_id=target.local_authority_id,
+                    plan_id=target.id,
+                    action_id=matches[0].id,
+                    status=update.status,
+                    note=update.note,
+                    recorded_at=update.recorded_at,
+                    recorded_by=update.recorded_by,
+                    by_young_person=update.by_young_person,
+                )
+            )
+            carried += 1
+        await self.session.flush()
+        return carried
+
     async def action(self, plan_id: uuid.UUID, action_id: uuid.UUID) -> PlanAction | None:
         stmt = select(PlanAction).where(PlanAction.id == action_id, PlanAction.plan_id == plan_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
@@ -290,11 +346,19 @@ class PlanRepository:
         stmt = select(CareLeaver).where(CareLeaver.id.in_(wanted))
         return {p.id: p for p in (await self.session.execute(stmt)).scalars()}
 
-    async def trigger_entries(self, care_leaver_id: uuid.UUID) -> list[Circumstance]:
+    async def trigger_entries(
+        self, care_leaver_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, list[Circumstance]]:
+        """The entries that can call a review, per person, in one query for the whole batch."""
+        found: dict[uuid.UUID, list[Circumstance]] = {i: [] for i in care_leaver_ids}
+        if not found:
+            return found
         stmt = select(Circumstance).where(
-            Circumstance.care_leaver_id == care_leaver_id, Circumstance.kind.in_(TRIGGER_KINDS)
+            Circumstance.care_leaver_id.in_(list(found)), Circumstance.kind.in_(TRIGGER_KINDS)
         )
-        return list((await self.session.execute(stmt)).scalars())
+        for entry in (await self.session.execute(stmt)).scalars():
+            found[entry.care_leaver_id].append(entry)
+        return found
 
     async def reviews_due(
         self,
@@ -435,6 +499,15 @@ class PlanRepository:
         )
         rows = (await self.session.execute(stmt)).all()
         return {person_id: at for person_id, at in rows if at is not None}
+
+
+# How far along an action is: carrying progress only ever moves it further.
+_STAGE = {
+    ActionStatus.NOT_STARTED: 0,
+    ActionStatus.IN_PROGRESS: 1,
+    ActionStatus.DONE: 2,
+    ActionStatus.DROPPED: 2,
+}
 
 
 def current_status(action: PlanAction, latest: ActionUpdate | None) -> tuple[ActionStatus, str | None]:

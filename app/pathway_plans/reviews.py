@@ -105,7 +105,9 @@ def _residence_changes(entries: Iterable[Entry]) -> list[Change]:
         reason = None
         if place[0] == CUSTODY and (previous is None or previous[0] != CUSTODY):
             reason = ReviewReason.ENTERED_CUSTODY
-        elif previous is not None and place != previous:
+        elif previous is not None and (place != previous or not entry.details.get("same_home")):
+            # A new dated entry is a move (to another flat of the same type in the same district too)
+            # unless the adviser says it is the same home, for example a new suitability judgement.
             reason = ReviewReason.ACCOMMODATION_CHANGED
         if reason is not None:
             changes.append(Change(reason, entry.valid_from, entry.recorded_at, entry.recorded_on))

@@ -264,7 +264,9 @@ async def record_action_progress(
     plan_id: PlanId, body: ActionProgressCreate, principal: StaffOrSelf, session: SessionDep
 ) -> ActionRead:
     """Progress on an action of the current plan (started, done, dropped with a reason), kept beside the
-    authorised plan, never written into it. A young person marks their own actions started or done."""
+    authorised plan, never written into it. A young person marks their own actions started or done, but not
+    one dropped with their adviser (409 `pathway_plan.action_dropped`). When the next version is authorised,
+    progress recorded here while it was being written is carried to the same action in it."""
     return await progress.record_progress(session, principal, plan_id, body)
 
 

@@ -329,8 +329,8 @@ class PlanRead(BaseModel):
     updated_at: datetime
     submitted_at: datetime | None
     submitted_by: UserRef | None
-    returned_at: datetime | None
-    return_reason: str | None
+    returned_at: datetime | None = Field(description="A draft sent back by a manager: when (drafts only)")
+    return_reason: str | None = Field(description="What the manager asked to change (drafts only)")
     authorised_at: datetime | None
     authorised_by: UserRef | None
     superseded_at: datetime | None

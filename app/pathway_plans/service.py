@@ -10,7 +10,7 @@ their authorised plans (and the ones these replaced). Every read and change reco
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from app.auth.policy import PersonScope, may_write
 from app.auth.principal import Principal
 from app.care_leavers import hooks
 from app.care_leavers.errors import CareLeaverNotFound, ReadOnlyAccess
-from app.care_leavers.models import CareLeaver
+from app.care_leavers.models import CareLeaver, Circumstance
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import load_for_read, load_for_write
 from app.core.clock import uk_today, utc_now
@@ -312,7 +312,7 @@ async def authorise_plan(
     previous = await repo.of_status(person.id, {PlanStatus.AUTHORISED})
     if previous is not None:
         await repo.touch(previous, {"status": PlanStatus.SUPERSEDED, "superseded_at": now})
-    due = await _review_due(session, person, now)
+    due = _review_due(person, (await repo.trigger_entries([person.id]))[person.id], now)
     values = {
         "status": PlanStatus.AUTHORISED,
         "authorised_at": now,
@@ -320,13 +320,18 @@ async def authorise_plan(
         **_review_values(due),
     }
     await _advance(session, plan, expected, PlanStatus.SUBMITTED, "authorised", values)
+    carried = await repo.carry_progress(previous, plan) if previous is not None else 0
     await audit(
         session,
         principal,
         AuditAction.UPDATE,
         person,
         plan.id,
-        details={"transition": "authorise", "superseded": str(previous.id) if previous else None},
+        details={
+            "transition": "authorise",
+            "superseded": str(previous.id) if previous else None,
+            "progress_carried": carried,
+        },
     )
     return plan_read(await load(session, plan, person, scope), uk_today())
 
@@ -364,8 +369,8 @@ def _review_values(due: ReviewDue) -> dict[str, Any]:
     return {"review_due_on": due.due_on, "review_due_reason": due.reason, "review_trigger_on": due.trigger_on}
 
 
-async def _review_due(session: AsyncSession, person: CareLeaver, authorised_at: datetime) -> ReviewDue:
-    entries = [
+def _review_due(person: CareLeaver, entries: Iterable[Circumstance], authorised_at: datetime) -> ReviewDue:
+    facts = [
         Entry(
             kind=e.kind.value,
             valid_from=e.valid_from,
@@ -373,7 +378,7 @@ async def _review_due(session: AsyncSession, person: CareLeaver, authorised_at: 
             recorded_on=uk_date(e.recorded_at) or e.valid_from,
             details=e.details,
         )
-        for e in await PlanRepository(session).trigger_entries(person.id)
+        for e in entries
     ]
     authorised_on = uk_date(authorised_at)
     assert authorised_on is not None
@@ -381,7 +386,7 @@ async def _review_due(session: AsyncSession, person: CareLeaver, authorised_at: 
         authorised_at=authorised_at,
         authorised_on=authorised_on,
         date_of_birth=person.date_of_birth,
-        changes=changes_in(entries),
+        changes=changes_in(facts),
     )
 
 
@@ -394,10 +399,12 @@ async def refresh_review_due(session: AsyncSession, care_leaver_ids: Collection[
     plans = [p for p in await repo.authorised_of(care_leaver_ids) if p.authorised_at is not None]
     if not plans:
         return
-    people = await repo.people({p.care_leaver_id for p in plans})
+    ids = {p.care_leaver_id for p in plans}
+    people, entries = await repo.people(ids), await repo.trigger_entries(ids)
     for plan in plans:
         assert plan.authorised_at is not None
-        values = _review_values(await _review_due(session, people[plan.care_leaver_id], plan.authorised_at))
+        person = people[plan.care_leaver_id]
+        values = _review_values(_review_due(person, entries[person.id], plan.authorised_at))
         if any(getattr(plan, name) != value for name, value in values.items()):
             await repo.touch(plan, values)
 

@@ -153,8 +153,10 @@ def plan_read(loaded: LoadedPlan, today: date) -> PlanRead:
         updated_at=plan.updated_at,
         submitted_at=plan.submitted_at,
         submitted_by=_user(loaded.users, plan.submitted_by),
-        returned_at=plan.returned_at,
-        return_reason=plan.return_reason,
+        # The manager's note to the adviser matters while the draft is reworked; once resubmitted it is
+        # history (kept on the row, and the return is in the audit trail), never shown with a live plan.
+        returned_at=plan.returned_at if plan.status is PlanStatus.DRAFT else None,
+        return_reason=plan.return_reason if plan.status is PlanStatus.DRAFT else None,
         authorised_at=plan.authorised_at,
         authorised_by=_user(loaded.users, plan.authorised_by),
         superseded_at=plan.superseded_at,

@@ -368,6 +368,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pathway_plan_goal", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pathway_plan_goal_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_pathway_plan_goal_section_id"), ["section_id"], unique=False)
 
     op.create_table(
         "pathway_plan_action",
@@ -422,6 +423,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("pathway_plan_action", schema=None) as batch_op:
         batch_op.create_index("ix_pathway_plan_action_plan_due", ["plan_id", "due_on"], unique=False)
+        batch_op.create_index(batch_op.f("ix_pathway_plan_action_goal_id"), ["goal_id"], unique=False)
 
     op.create_table(
         "pathway_plan_action_update",
@@ -485,10 +487,12 @@ def downgrade() -> None:
 
     op.drop_table("pathway_plan_action_update")
     with op.batch_alter_table("pathway_plan_action", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pathway_plan_action_goal_id"))
         batch_op.drop_index("ix_pathway_plan_action_plan_due")
 
     op.drop_table("pathway_plan_action")
     with op.batch_alter_table("pathway_plan_goal", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pathway_plan_goal_section_id"))
         batch_op.drop_index(batch_op.f("ix_pathway_plan_goal_plan_id"))
 
     op.drop_table("pathway_plan_goal")

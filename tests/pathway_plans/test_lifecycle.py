@@ -215,7 +215,10 @@ async def test_a_manager_can_return_a_submitted_plan_to_its_author(
     # Back to a draft: it can be edited and submitted again.
     again = await edit(client, returned.json(), {"contingency_plan": "College pastoral team on call."}, pa)
     assert again.status_code == 200
-    assert (await step(client, again.json(), "submit", pa)).json()["status"] == "submitted"
+    resubmitted = (await step(client, again.json(), "submit", pa)).json()
+    assert resubmitted["status"] == "submitted"
+    # The return note was for the author's redraft: it does not follow the plan once it is resubmitted.
+    assert (resubmitted["returned_at"], resubmitted["return_reason"]) == (None, None)
     # Only a submitted plan can be returned.
     other = (await start(client, world.id("p_a3"), pa)).json()
     not_submitted = await step(client, other, "return", manager, json={"reason": "Too early."})

@@ -64,11 +64,14 @@ def test_a_move_after_authorisation_brings_the_review_forward_28_days() -> None:
     )
     # A new district with the same kind of home is a move too.
     assert due(home(date(2025, 1, 1)), home(moved, "U", "E07000170"))[1] is ReviewReason.ACCOMMODATION_CHANGED
+    # So is another flat of the same kind in the same district: a new dated entry is a move by default.
+    assert due(home(date(2025, 1, 1)), home(moved))[1] is ReviewReason.ACCOMMODATION_CHANGED
 
 
 def test_what_is_not_a_move() -> None:
     # The same home recorded again (say, its suitability re-judged) and the first home ever recorded.
-    assert due(home(date(2025, 1, 1)), home(date(2026, 4, 2), suitable=False))[1] is ReviewReason.SIX_MONTHLY
+    same = home(date(2026, 4, 2), suitable=False, same_home=True)
+    assert due(home(date(2025, 1, 1)), same)[1] is ReviewReason.SIX_MONTHLY
     assert due(home(date(2026, 4, 2)))[1] is ReviewReason.SIX_MONTHLY
 
 
@@ -104,6 +107,7 @@ def test_a_correction_of_the_same_day_wins() -> None:
         datetime(2026, 5, 1, 17, tzinfo=UTC),
         accommodation="U",
         district_gss_code="E06000018",
+        same_home=True,
     )
     assert due(home(date(2025, 1, 1)), first, corrected)[1] is ReviewReason.SIX_MONTHLY
 
