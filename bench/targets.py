@@ -45,6 +45,12 @@ TARGETS: list[Target] = [
         "care-leavers list (adviser, audited)", "/v1/care-leavers?limit=25", account="pa1@nottingham.demo"
     ),
     Target("me/entitlements (care leaver)", "/v1/me/entitlements", account="leaver1@nottingham.demo"),
+    Target("me/pathway-plan (care leaver)", "/v1/me/pathway-plan", account="leaver1@nottingham.demo"),
+    Target(
+        "pathway-plans reviews-due (manager)",
+        "/v1/pathway-plans/reviews-due?limit=25",
+        account="manager@nottingham.demo",
+    ),
     Target("health/live", "/health/live"),
     Target("local-authorities list (DB)", "/v1/local-authorities"),
     Target("offer (pre-serialised, 34 KB)", "/v1/local-authorities/E10000024/offer"),
