@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,11 +15,11 @@ from app.care_leavers.errors import ReadOnlyAccess
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus
-from app.pathway_plans.errors import ActionDropped, ActionNotFound, NotCurrent, NotYourAction
-from app.pathway_plans.models import ActionUpdate, PlanComment
+from app.pathway_plans.errors import ActionDropped, ActionNotFound, NotCurrent, NotYourAction, PlanNotFound
+from app.pathway_plans.models import ActionUpdate, PlanAction, PlanComment
 from app.pathway_plans.repository import PlanRepository, current_status
 from app.pathway_plans.schemas import ActionProgressCreate, ActionRead, CommentCreate, CommentRead
-from app.pathway_plans.service import audit, is_young_person, plan_for_read
+from app.pathway_plans.service import NOT_FOUND, audit, is_young_person, plan_for_read
 
 # What a young person may record on their own actions; dropping one is agreed with their adviser.
 YOUNG_PERSON_PROGRESS = frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE})
@@ -62,7 +63,7 @@ async def add_comment(
 
 async def record_progress(
     session: AsyncSession, principal: Principal, plan_id: uuid.UUID, body: ActionProgressCreate
-) -> ActionRead:
+) -> ProgressRecorded:
     """Progress on an action of the current plan, beside the plan (its content never changes): by staff
     who may change the record, or by the young person on their own actions."""
     plan, person, scope = await plan_for_read(session, principal, plan_id)
@@ -113,15 +114,52 @@ async def record_progress(
         resource="pathway_plan_action",
         details={"plan_id": str(plan.id), "status": body.status.value},
     )
-    today = uk_today()
+    return ProgressRecorded(update.id, _progress_read(action, update))
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRecorded:
+    update_id: uuid.UUID  # what an Idempotency-Key remembers
+    action: ActionRead
+
+
+def _progress_read(action: PlanAction, update: ActionUpdate) -> ActionRead:
+    """The action as this update left it."""
+    status = ActionStatus(update.status)
     return ActionRead(
         id=action.id,
         description=action.description,
-        owner=action.owner,
+        owner=ActionOwner(action.owner),
         partner_name=action.partner_name,
         due_on=action.due_on,
-        status=body.status,
-        dropped_reason=body.note if body.status is ActionStatus.DROPPED else None,
+        status=status,
+        dropped_reason=update.note if status is ActionStatus.DROPPED else None,
         status_updated_at=update.recorded_at,
-        overdue=action.due_on < today and body.status not in FINISHED,
+        overdue=action.due_on < uk_today() and status not in FINISHED,
     )
+
+
+# Retries: with an Idempotency-Key, a phone that lost the answer gets what its first request made.
+
+
+async def recorded_comment(
+    session: AsyncSession, principal: Principal, plan_id: uuid.UUID, comment_id: uuid.UUID
+) -> CommentRead:
+    plan, person, _ = await plan_for_read(session, principal, plan_id)
+    comment = await session.get(PlanComment, comment_id)
+    if comment is None or comment.plan_id != plan.id:
+        raise PlanNotFound(NOT_FOUND)
+    await audit(session, principal, AuditAction.READ, person, comment.id, resource="pathway_plan_comment")
+    return CommentRead.model_validate(comment, from_attributes=True)
+
+
+async def recorded_progress(
+    session: AsyncSession, principal: Principal, plan_id: uuid.UUID, update_id: uuid.UUID
+) -> ProgressRecorded:
+    plan, person, _ = await plan_for_read(session, principal, plan_id)
+    update = await session.get(ActionUpdate, update_id)
+    action = await PlanRepository(session).action(plan.id, update.action_id) if update is not None else None
+    if update is None or action is None:
+        raise PlanNotFound(NOT_FOUND)
+    await audit(session, principal, AuditAction.READ, person, action.id, resource="pathway_plan_action")
+    return ProgressRecorded(update.id, _progress_read(action, update))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.deps import SessionDep
+from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.auth.deps import allow
@@ -14,6 +14,7 @@ from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.core.clock import uk_today
 from app.core.schemas import IsoDate
+from app.db.idempotency import fingerprint, run_once
 from app.pathway_plans import lists, printable, progress, report, service
 from app.pathway_plans.enums import PlanStatus
 from app.pathway_plans.schemas import (
@@ -247,11 +248,25 @@ async def return_pathway_plan(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def add_pathway_plan_comment(
-    plan_id: PlanId, body: CommentCreate, principal: CareLeaverSelf, session: SessionDep
+    plan_id: PlanId,
+    body: CommentCreate,
+    principal: CareLeaverSelf,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> CommentRead:
     """Your own views on any section of your current plan. They stay yours: staff cannot change them, and
-    they are kept with this version of the plan."""
-    return await progress.add_comment(session, principal, plan_id, body)
+    they are kept with this version of the plan. With an `Idempotency-Key` (an app sending what it saved
+    offline), a retry returns the comment the first request made instead of adding it twice."""
+    return await run_once(
+        session,
+        principal.user_id,
+        idempotency_key,
+        "add_pathway_plan_comment",
+        fingerprint(str(plan_id), body.model_dump(mode="json")),
+        create=lambda: progress.add_comment(session, principal, plan_id, body),
+        load=lambda comment_id: progress.recorded_comment(session, principal, plan_id, comment_id),
+        id_of=lambda comment: comment.id,
+    )
 
 
 @router.post(
@@ -261,13 +276,28 @@ async def add_pathway_plan_comment(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def record_action_progress(
-    plan_id: PlanId, body: ActionProgressCreate, principal: StaffOrSelf, session: SessionDep
+    plan_id: PlanId,
+    body: ActionProgressCreate,
+    principal: StaffOrSelf,
+    session: SessionDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ActionRead:
     """Progress on an action of the current plan (started, done, dropped with a reason), kept beside the
     authorised plan, never written into it. A young person marks their own actions started or done, but not
     one dropped with their adviser (409 `pathway_plan.action_dropped`). When the next version is authorised,
-    progress recorded here while it was being written is carried to the same action in it."""
-    return await progress.record_progress(session, principal, plan_id, body)
+    progress recorded here while it was being written is carried to the same action in it. With an
+    `Idempotency-Key`, a retry returns what the first request recorded instead of recording it twice."""
+    recorded = await run_once(
+        session,
+        principal.user_id,
+        idempotency_key,
+        "record_action_progress",
+        fingerprint(str(plan_id), body.model_dump(mode="json")),
+        create=lambda: progress.record_progress(session, principal, plan_id, body),
+        load=lambda update_id: progress.recorded_progress(session, principal, plan_id, update_id),
+        id_of=lambda result: result.update_id,
+    )
+    return recorded.action
 
 
 @router.get(

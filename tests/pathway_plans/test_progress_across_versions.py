@@ -119,3 +119,44 @@ def test_the_printed_plan_dates_moments_on_their_uk_day() -> None:
     # Authorised at 00:30 BST on 2 July is 23:30 UTC on 1 July: the printed plan says 2 July.
     assert _long(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == "2 July 2026"
     assert _long(datetime(2026, 12, 1, 23, 30, tzinfo=UTC)) == "1 December 2026"  # GMT: the same day
+
+
+async def test_an_app_sending_again_what_it_saved_offline_records_it_once(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    me = world.headers("leaver_a1")
+    plan = await authorised_plan(client, world.id("p_a1"), world.headers("pa_a1"), world.headers("manager_a"))
+    comment = {"section": "money", "body": "Can we look at my phone contract?"}
+    sent = [
+        await client.post(
+            f"/v1/pathway-plans/{plan['id']}/comments",
+            json=comment,
+            headers={**me, "Idempotency-Key": "comment-0001"},
+        )
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in sent] == [201, 201]
+    assert sent[0].json() == sent[1].json()
+    done = [
+        await _progress(client, plan, "Book a viewing", "done", {**me, "Idempotency-Key": "progress-0001"})
+        for _ in range(2)
+    ]
+    assert [r.status_code for r in done] == [201, 201]
+    assert done[0].json() == done[1].json()
+    seen = (await client.get(f"/v1/pathway-plans/{plan['id']}", headers=me)).json()
+    money = next(s for s in seen["sections"] if s["kind"] == "money")
+    assert [c["body"] for c in money["comments"]] == [comment["body"]]
+    # The same key for something else is refused, not answered with the first result.
+    reused = await client.post(
+        f"/v1/pathway-plans/{plan['id']}/comments",
+        json={**comment, "body": "Something else"},
+        headers={**me, "Idempotency-Key": "comment-0001"},
+    )
+    assert (reused.status_code, reused.json()["code"]) == (422, "request.idempotency_key_reused")
+    # A key is the account's own: another young person's identical key finds nothing of theirs.
+    other = await client.post(
+        f"/v1/pathway-plans/{plan['id']}/comments",
+        json=comment,
+        headers={**world.headers("leaver_a2"), "Idempotency-Key": "comment-0001"},
+    )
+    assert other.status_code == 404
