@@ -17,8 +17,8 @@ from app.core.dates import age_on
 from app.core.errors import InvalidInput, field_error
 from app.core.schemas import Count, Flag, InputModel, IsoDate
 from app.entitlements.enums import ImmigrationStatus, University
+from app.local_authorities.schemas import GssCode
 
-GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 # Where no place in England applies.

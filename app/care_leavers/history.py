@@ -89,11 +89,17 @@ def _decide(
     )
 
 
-async def decide(session: AsyncSession, person: CareLeaver, on: date) -> StatusDecision:
-    """The status on any date, with reasons, from the history, circumstances and overrides as they stood then."""
-    repo = CareLeaverRepository(session)
-    snapshot = (await repo.snapshots([person.id], on))[person.id]
-    overrides = (await repo.overrides([person.id]))[person.id]
+async def decide(
+    session: AsyncSession,
+    person: CareLeaver,
+    on: date,
+    snapshot: dict[CircumstanceKind, Circumstance] | None = None,
+) -> StatusDecision:
+    """The status on any date, with reasons, from the history, circumstances and overrides as they stood then.
+    Pass `snapshot` (from `snapshot_on`, for the same date) when the caller has it already."""
+    if snapshot is None:
+        snapshot = await snapshot_on(session, person, on)
+    overrides = (await CareLeaverRepository(session).overrides([person.id]))[person.id]
     return _decide(person, on, snapshot, overrides)
 
 
@@ -145,7 +151,7 @@ async def add_circumstance(
     await session.flush()
     if isinstance(entry, ResidenceEntry):
         # The current district decides which district council may see them: keep it current.
-        current = (await CareLeaverRepository(session).snapshots([person.id], today))[person.id]
+        current = await snapshot_on(session, person, today)
         residence = current.get(CircumstanceKind.RESIDENCE)
         person.district_gss_code = residence.details.get("district_gss_code") if residence else None
     await refresh_status(session, person, today)

@@ -13,22 +13,13 @@ from collections.abc import Awaitable, Callable, Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-RecordChanged = Callable[[AsyncSession, uuid.UUID], Awaitable[None]]
 RecordsChanged = Callable[[AsyncSession, Collection[uuid.UUID]], Awaitable[None]]
 
-_subscribers: list[RecordChanged] = []
 _batch_subscribers: list[RecordsChanged] = []
 
 
-def on_record_changed(subscriber: RecordChanged) -> RecordChanged:
-    """Register `subscriber`, called once per changed record (usable as a decorator; idempotent)."""
-    if subscriber not in _subscribers:
-        _subscribers.append(subscriber)
-    return subscriber
-
-
 def on_records_changed(subscriber: RecordsChanged) -> RecordsChanged:
-    """Register `subscriber`, called once with every changed record's id."""
+    """Register `subscriber`, called once with every changed record's id (usable as a decorator; idempotent)."""
     if subscriber not in _batch_subscribers:
         _batch_subscribers.append(subscriber)
     return subscriber
@@ -39,9 +30,6 @@ async def records_changed(session: AsyncSession, care_leaver_ids: Collection[uui
         return
     for batch in list(_batch_subscribers):
         await batch(session, care_leaver_ids)
-    for subscriber in list(_subscribers):
-        for care_leaver_id in care_leaver_ids:
-            await subscriber(session, care_leaver_id)
 
 
 async def record_changed(session: AsyncSession, care_leaver_id: uuid.UUID) -> None:

@@ -25,10 +25,11 @@ from app.care_leavers.errors import ImportRejected
 from app.care_leavers.history import check_care_history, refresh_statuses
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
-from app.care_leavers.schemas import CaseReference, GssCode, PersonName, Pronouns
+from app.care_leavers.schemas import CaseReference, PersonName, Pronouns
 from app.core.clock import uk_today
-from app.core.errors import InvalidInput
+from app.core.errors import InvalidInput, field_error
 from app.core.schemas import InputModel
+from app.local_authorities.schemas import GssCode
 
 MAX_ROWS = 20_000
 
@@ -125,9 +126,7 @@ def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
     except csv.Error as exc:  # a stray carriage return, a NUL...: not a CSV file this import can read
         raise InvalidInput(
             f"The file is not readable as CSV ({exc}).",
-            errors=[
-                {"location": "body", "pointer": "#/file", "field": "file", "message": str(exc), "code": "csv"}
-            ],
+            errors=[field_error("file", str(exc), code="csv")],
         ) from exc
 
 
@@ -142,15 +141,7 @@ def _read(text: str) -> list[tuple[int, dict[str, str]]]:
         problems += [f"missing columns: {', '.join(missing)}"] if missing else []
         raise InvalidInput(
             f"The header is not one this import reads ({'; '.join(problems)}). Columns: {', '.join(COLUMNS)}.",
-            errors=[
-                {
-                    "location": "body",
-                    "pointer": "#/file",
-                    "field": "file",
-                    "message": "; ".join(problems),
-                    "code": "header",
-                }
-            ],
+            errors=[field_error("file", "; ".join(problems), code="header")],
         )
     reader.fieldnames = header
     rows = []

@@ -345,14 +345,16 @@ class CareLeaverRepository:
 
     async def current_advisers(
         self, care_leaver_ids: list[uuid.UUID], today: date
-    ) -> dict[uuid.UUID, uuid.UUID]:
-        """Current adviser per person, for a page of people in one query."""
+    ) -> dict[uuid.UUID, UserAccount]:
+        """Each person's current adviser, for a page of people in one query."""
         if not care_leaver_ids:
             return {}
-        stmt = select(AdviserAllocation.care_leaver_id, AdviserAllocation.adviser_id).where(
-            AdviserAllocation.care_leaver_id.in_(care_leaver_ids), allocation_in_force(today)
+        stmt = (
+            select(AdviserAllocation.care_leaver_id, UserAccount)
+            .join(UserAccount, UserAccount.id == AdviserAllocation.adviser_id)
+            .where(AdviserAllocation.care_leaver_id.in_(care_leaver_ids), allocation_in_force(today))
         )
-        return dict((await self.session.execute(stmt)).all())
+        return {person_id: adviser for person_id, adviser in await self.session.execute(stmt)}
 
     async def in_district_with_consent(
         self,

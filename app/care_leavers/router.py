@@ -34,7 +34,6 @@ from app.care_leavers.schemas import (
     ClosureCreate,
     ConsentCreate,
     ConsentRead,
-    GssCode,
     ImportReportRead,
     LegalStatusOverrideCreate,
     LegalStatusRead,
@@ -49,6 +48,7 @@ from app.core.schemas import AsOfDate
 from app.db.idempotency import fingerprint, run_once
 from app.entitlements import service as entitlements
 from app.entitlements.schemas import EligibilityReport
+from app.local_authorities.schemas import GssCode
 
 router = APIRouter(prefix="/v1/care-leavers", tags=["Care leavers"])
 
@@ -124,10 +124,11 @@ async def list_care_leavers(
         overdue_contact=overdue_contact,
         include_closed=include_closed,
     )
-    window, current = await service.list_care_leavers(session, principal, filters, limit=limit, cursor=cursor)
-    advisers = await service.advisers_by_id(session, set(current.values()))
+    window, advisers = await service.list_care_leavers(
+        session, principal, filters, limit=limit, cursor=cursor
+    )
     gss = principal.local_authority_gss or ""
-    page = window.map(lambda p: to_read(p, gss, advisers.get(current.get(p.id))))  # type: ignore[arg-type]
+    page = window.map(lambda p: to_read(p, gss, advisers.get(p.id)))
     return page_of(request, response, page, limit)
 
 
@@ -223,8 +224,8 @@ async def update_care_leaver(
     care_leaver_id: uuid.UUID, body: CareLeaverUpdate, principal: Staff, session: SessionDep
 ) -> CareLeaverRead:
     """Names and date of birth. Their adviser, manager or admin only; a colleague covering can read, not change."""
-    person = await service.update_care_leaver(session, principal, care_leaver_id, body)
-    _, scope = await service.load_for_read(session, principal, care_leaver_id)
+    person, scope = await service.load_for_write(session, principal, care_leaver_id)
+    person = await service.update_care_leaver(session, principal, person, body)
     return to_read(person, principal.local_authority_gss or "", await service.current_adviser(session, scope))
 
 

@@ -12,10 +12,10 @@ from app.auth.schemas import Email, Phone
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, ContactMethod, RecordStatus
 from app.core.clock import uk_today
 from app.core.schemas import Count, Flag, InputModel, IsoDate
+from app.local_authorities.schemas import GssCode
 
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 CaseReference = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-GssCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 
 _ID = "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e80"
 _PERSON: JsonDict = {

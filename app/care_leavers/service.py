@@ -93,7 +93,8 @@ async def get_care_leaver(
 
 async def list_care_leavers(
     session: AsyncSession, principal: Principal, filters: CareLeaverFilters, *, limit: int, cursor: str | None
-) -> tuple[Window[CareLeaver], dict[uuid.UUID, uuid.UUID]]:
+) -> tuple[Window[CareLeaver], dict[uuid.UUID, UserAccount]]:
+    """A page of the people the principal may see, and each one's current adviser."""
     repo = CareLeaverRepository(session)
     today = uk_today()
     if principal.local_authority_id is not None:
@@ -139,9 +140,9 @@ async def create_care_leaver(
 
 
 async def update_care_leaver(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareLeaverUpdate
+    session: AsyncSession, principal: Principal, person: CareLeaver, body: CareLeaverUpdate
 ) -> CareLeaver:
-    person, _ = await load_for_write(session, principal, care_leaver_id)
+    """Correct `person` (loaded with `load_for_write`)."""
     changes = body.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name in REQUIRED_FIELDS:
@@ -388,7 +389,7 @@ async def evaluate_for_person(
     """What the young person is entitled to on `on`, from their record as it stood that day."""
     person, _ = await load_for_read(session, principal, care_leaver_id)
     snapshot = await history.snapshot_on(session, person, on)
-    decision = await history.decide(session, person, on)
+    decision = await history.decide(session, person, on, snapshot)
     authority = await LocalAuthorityRepository(session).get_by_id(person.local_authority_id)
     assert authority is not None
     facts = facts_from_record(

@@ -16,6 +16,7 @@ from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.principal import Principal
 from app.care_leavers.models import CareLeaver
+from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import uk_today
 from app.db.pagination import Window
 from app.pathway_plans.enums import PlanStatus, ReviewReason
@@ -38,7 +39,7 @@ async def _people_and_advisers(
     people = await repo.people(ids)
     advisers = {
         person_id: UserRef(id=user.id, display_name=user.display_name)
-        for person_id, user in (await repo.current_advisers(ids, today)).items()
+        for person_id, user in (await CareLeaverRepository(session).current_advisers(ids, today)).items()
     }
     return people, advisers
 

@@ -398,23 +398,6 @@ class PlanRepository:
         )
         return await keyset_page(self.session, stmt, RECENTLY_CHANGED_FIRST, limit=limit, cursor=cursor)
 
-    async def current_advisers(
-        self, care_leaver_ids: list[uuid.UUID], today: date
-    ) -> dict[uuid.UUID, UserAccount]:
-        """Each person's current adviser, in one query."""
-        if not care_leaver_ids:
-            return {}
-        stmt = (
-            select(AdviserAllocation.care_leaver_id, UserAccount)
-            .join(UserAccount, UserAccount.id == AdviserAllocation.adviser_id)
-            .where(
-                AdviserAllocation.care_leaver_id.in_(care_leaver_ids),
-                AdviserAllocation.started_on <= today,
-                or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > today),
-            )
-        )
-        return dict((await self.session.execute(stmt)).all())
-
     async def current_plans(self, care_leaver_ids: list[uuid.UUID]) -> list[PathwayPlan]:
         if not care_leaver_ids:
             return []
