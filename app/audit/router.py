@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
@@ -17,15 +17,10 @@ from app.audit import service
 from app.audit.enums import AuditAction
 from app.audit.models import AuditEvent
 from app.audit.schemas import AccessLogEntry, ActorRead, AuditEventRead
-from app.auth.deps import allow
-from app.auth.enums import Role
-from app.auth.principal import Principal
+from app.auth.deps import CareLeaverSelf, LaAdmin
 from app.core.schemas import IsoDateTime
 
 router = APIRouter(prefix="/v1", tags=["Audit"])
-
-LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
-CareLeaver = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
 
 
 def _read(event: AuditEvent, subjects: list[uuid.UUID]) -> AuditEventRead:
@@ -88,7 +83,7 @@ async def list_audit_events(
 async def get_my_access_log(
     request: Request,
     response: Response,
-    principal: CareLeaver,
+    principal: CareLeaverSelf,
     session: SessionDep,
     include_own: Annotated[bool, Query(description="Include what you did yourself")] = False,
     limit: LimitQuery = 25,

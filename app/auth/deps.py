@@ -69,7 +69,6 @@ def allow(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
             raise RoleNotAllowed(f"This needs one of these roles: {names}.")
         return principal
 
-    admitted.allowed_roles = allowed  # type: ignore[attr-defined]  # read by the OpenAPI builder
     return admitted
 
 

@@ -9,7 +9,7 @@ from app.api.deps import SessionDep, SettingsDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.auth import accounts, service
-from app.auth.deps import PUBLIC, CurrentPrincipal, Staff, allow
+from app.auth.deps import PUBLIC, CurrentPrincipal, LaAdmin, Staff, allow
 from app.auth.enums import Role, SubjectKind
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
@@ -35,7 +35,6 @@ router = APIRouter(prefix="/v1", tags=["Sign-in"])
 accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
 
 Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.SYSTEM_ADMIN))]
-LaAdmin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
 
 
 @router.post(

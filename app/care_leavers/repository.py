@@ -354,7 +354,7 @@ class CareLeaverRepository:
             .join(UserAccount, UserAccount.id == AdviserAllocation.adviser_id)
             .where(AdviserAllocation.care_leaver_id.in_(care_leaver_ids), allocation_in_force(today))
         )
-        return {person_id: adviser for person_id, adviser in await self.session.execute(stmt)}
+        return dict((await self.session.execute(stmt)).all())
 
     async def in_district_with_consent(
         self,

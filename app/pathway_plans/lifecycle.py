@@ -44,10 +44,6 @@ def next_status(current: PlanStatus, transition: Transition) -> PlanStatus | Non
     return _NEXT.get((current, transition))
 
 
-def is_editable(status: PlanStatus) -> bool:
-    return status is PlanStatus.DRAFT
-
-
 def may_authorise(authoriser_id: uuid.UUID, contributors: Collection[uuid.UUID]) -> bool:
     """A manager authorises only a plan they did not write: not its author, an editor or its submitter."""
     return authoriser_id not in contributors

@@ -19,16 +19,11 @@ from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import uk_today
 from app.db.pagination import Window
-from app.pathway_plans.enums import PlanStatus, ReviewReason
+from app.pathway_plans.enums import PlanStatus
 from app.pathway_plans.models import PathwayPlan
 from app.pathway_plans.repository import PlanRepository
-from app.pathway_plans.reviews import EXPLANATIONS
 from app.pathway_plans.schemas import PlanListItem, ReviewDueItem, UserRef
-from app.pathway_plans.views import uk_date
-
-
-def _name(person: CareLeaver) -> str:
-    return f"{person.preferred_name or person.given_name} {person.family_name}"
+from app.pathway_plans.views import review_of, uk_date
 
 
 async def _people_and_advisers(
@@ -83,20 +78,20 @@ async def reviews_due(
     await _audit_list(session, principal, "pathway_plan_review", window.items)
 
     def item(plan: PathwayPlan) -> ReviewDueItem:
-        assert plan.review_due_on is not None and plan.review_due_reason is not None
-        reason = ReviewReason(plan.review_due_reason)
+        review = review_of(plan, today)
+        assert review is not None  # the query finds authorised plans with a review date
         return ReviewDueItem(
             plan_id=plan.id,
             care_leaver_id=plan.care_leaver_id,
-            name=_name(people[plan.care_leaver_id]),
+            name=people[plan.care_leaver_id].display_name,
             adviser=advisers.get(plan.care_leaver_id),
             version=plan.version,
-            authorised_on=uk_date(plan.authorised_at) or plan.review_due_on,
-            review_due_on=plan.review_due_on,
-            review_due_reason=reason,
-            trigger_on=plan.review_trigger_on,
-            explanation=EXPLANATIONS[reason],
-            days_overdue=max(0, (today - plan.review_due_on).days),
+            authorised_on=uk_date(plan.authorised_at) or review.due_on,
+            review_due_on=review.due_on,
+            review_due_reason=review.reason,
+            trigger_on=review.trigger_on,
+            explanation=review.explanation,
+            days_overdue=review.days_overdue,
         )
 
     return window.map(item)
@@ -129,7 +124,7 @@ async def list_plans(
         lambda plan: PlanListItem(
             id=plan.id,
             care_leaver_id=plan.care_leaver_id,
-            name=_name(people[plan.care_leaver_id]),
+            name=people[plan.care_leaver_id].display_name,
             adviser=advisers.get(plan.care_leaver_id),
             version=plan.version,
             status=plan.status,

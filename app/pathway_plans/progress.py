@@ -14,12 +14,13 @@ from app.auth.principal import Principal
 from app.care_leavers.errors import ReadOnlyAccess
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
-from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus
+from app.pathway_plans.enums import ActionOwner, ActionStatus, PlanStatus
 from app.pathway_plans.errors import ActionDropped, ActionNotFound, NotCurrent, NotYourAction, PlanNotFound
-from app.pathway_plans.models import ActionUpdate, PlanAction, PlanComment
+from app.pathway_plans.models import ActionUpdate, PlanComment
 from app.pathway_plans.repository import PlanRepository, current_status
 from app.pathway_plans.schemas import ActionProgressCreate, ActionRead, CommentCreate, CommentRead
 from app.pathway_plans.service import NOT_FOUND, audit, is_young_person, plan_for_read
+from app.pathway_plans.views import action_read
 
 # What a young person may record on their own actions; dropping one is agreed with their adviser.
 YOUNG_PERSON_PROGRESS = frozenset({ActionStatus.IN_PROGRESS, ActionStatus.DONE})
@@ -114,29 +115,13 @@ async def record_progress(
         resource="pathway_plan_action",
         details={"plan_id": str(plan.id), "status": body.status.value},
     )
-    return ProgressRecorded(update.id, _progress_read(action, update))
+    return ProgressRecorded(update.id, action_read(action, update, uk_today()))
 
 
 @dataclass(frozen=True, slots=True)
 class ProgressRecorded:
     update_id: uuid.UUID  # what an Idempotency-Key remembers
     action: ActionRead
-
-
-def _progress_read(action: PlanAction, update: ActionUpdate) -> ActionRead:
-    """The action as this update left it."""
-    status = ActionStatus(update.status)
-    return ActionRead(
-        id=action.id,
-        description=action.description,
-        owner=ActionOwner(action.owner),
-        partner_name=action.partner_name,
-        due_on=action.due_on,
-        status=status,
-        dropped_reason=update.note if status is ActionStatus.DROPPED else None,
-        status_updated_at=update.recorded_at,
-        overdue=action.due_on < uk_today() and status not in FINISHED,
-    )
 
 
 # Retries: with an Idempotency-Key, a phone that lost the answer gets what its first request made.
@@ -162,4 +147,4 @@ async def recorded_progress(
     if update is None or action is None:
         raise PlanNotFound(NOT_FOUND)
     await audit(session, principal, AuditAction.READ, person, action.id, resource="pathway_plan_action")
-    return ProgressRecorded(update.id, _progress_read(action, update))
+    return ProgressRecorded(update.id, action_read(action, update, uk_today()))

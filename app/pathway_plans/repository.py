@@ -15,7 +15,7 @@ from app.auth.models import UserAccount
 from app.auth.principal import Principal
 from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, LegalStatusOverride
-from app.care_leavers.repository import visible_people
+from app.care_leavers.repository import allocation_in_force, visible_people
 from app.core.clock import utc_now
 from app.db.pagination import SortKey, Window, keyset_page
 from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus, SectionKind
@@ -332,13 +332,6 @@ class PlanRepository:
         stmt = select(PlanAction).where(PlanAction.id == action_id, PlanAction.plan_id == plan_id)
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def users(self, ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, UserAccount]:
-        wanted = {i for i in ids if i is not None}
-        if not wanted:
-            return {}
-        stmt = select(UserAccount).where(UserAccount.id.in_(wanted))
-        return {u.id: u for u in (await self.session.execute(stmt)).scalars()}
-
     async def people(self, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
         wanted = set(ids)
         if not wanted:
@@ -398,14 +391,6 @@ class PlanRepository:
         )
         return await keyset_page(self.session, stmt, RECENTLY_CHANGED_FIRST, limit=limit, cursor=cursor)
 
-    async def current_plans(self, care_leaver_ids: list[uuid.UUID]) -> list[PathwayPlan]:
-        if not care_leaver_ids:
-            return []
-        stmt = select(PathwayPlan).where(
-            PathwayPlan.care_leaver_id.in_(care_leaver_ids), PathwayPlan.status == PlanStatus.AUTHORISED
-        )
-        return list((await self.session.execute(stmt)).scalars())
-
     async def overdue_actions(self, plan_ids: list[uuid.UUID], today: date) -> dict[uuid.UUID, int]:
         """Actions past their date and neither done nor dropped (after progress), per version: two queries."""
         if not plan_ids:
@@ -440,11 +425,7 @@ class PlanRepository:
             allocated = (
                 select(AdviserAllocation.care_leaver_id)
                 .join(UserAccount, UserAccount.id == AdviserAllocation.adviser_id)
-                .where(
-                    UserAccount.team_id == team_id,
-                    AdviserAllocation.started_on <= on,
-                    or_(AdviserAllocation.ended_on.is_(None), AdviserAllocation.ended_on > on),
-                )
+                .where(UserAccount.team_id == team_id, allocation_in_force(on))
             )
             stmt = stmt.where(CareLeaver.id.in_(allocated))
         return list((await self.session.execute(stmt)).scalars())

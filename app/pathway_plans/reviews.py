@@ -81,10 +81,6 @@ class ReviewDue:
     reason: ReviewReason
     trigger_on: date | None  # the day the trigger took effect (None for the six-monthly review)
 
-    @property
-    def explanation(self) -> str:
-        return EXPLANATIONS[self.reason]
-
 
 def _timeline(entries: Iterable[Entry], kind: str) -> list[Entry]:
     """Entries of one kind in date order; of two for the same date, the one recorded later (a correction)."""

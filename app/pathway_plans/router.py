@@ -3,15 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
-from app.auth.deps import allow
-from app.auth.enums import Role
-from app.auth.principal import Principal
+from app.auth.deps import CareLeaverSelf, Manager, Staff, StaffOrSelf
 from app.core.clock import uk_today
 from app.core.schemas import IsoDate
 from app.db.idempotency import fingerprint, run_once
@@ -35,11 +33,6 @@ from app.pathway_plans.views import plan_read
 
 router = APIRouter(prefix="/v1", tags=["Pathway plans"])
 
-STAFF = (Role.LA_ADMIN, Role.TEAM_MANAGER, Role.PERSONAL_ADVISER)
-Staff = Annotated[Principal, Depends(allow(*STAFF))]
-StaffOrSelf = Annotated[Principal, Depends(allow(*STAFF, Role.CARE_LEAVER))]
-Manager = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.TEAM_MANAGER))]
-CareLeaverSelf = Annotated[Principal, Depends(allow(Role.CARE_LEAVER))]
 
 PlanId = Annotated[uuid.UUID, Path(description="The id of one version of a pathway plan")]
 IfMatch = Annotated[
@@ -322,7 +315,7 @@ async def get_printable_pathway_plan(
     person = loaded.person
     page = printable.render(
         plan_read(loaded, uk_today()),
-        f"{person.preferred_name or person.given_name} {person.family_name}",
+        person.display_name,
         loaded.adviser.display_name if loaded.adviser else None,
         principal.local_authority_name or "",
     )

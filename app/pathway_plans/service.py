@@ -26,7 +26,7 @@ from app.care_leavers import hooks
 from app.care_leavers.errors import CareLeaverNotFound, ReadOnlyAccess
 from app.care_leavers.models import CareLeaver, Circumstance
 from app.care_leavers.repository import CareLeaverRepository
-from app.care_leavers.service import load_for_read, load_for_write
+from app.care_leavers.service import advisers_by_id, load_for_read, load_for_write
 from app.core.clock import uk_today, utc_now
 from app.core.errors import PreconditionFailed, PreconditionRequired, field_error
 from app.db.pagination import Window
@@ -43,7 +43,7 @@ from app.pathway_plans.errors import (
 )
 from app.pathway_plans.lifecycle import OPEN, SHOWN_TO_YOUNG_PERSON, SectionFacts
 from app.pathway_plans.models import PathwayPlan
-from app.pathway_plans.repository import PlanRepository
+from app.pathway_plans.repository import PlanContent, PlanRepository
 from app.pathway_plans.reviews import Entry, ReviewDue, changes_in, review_due
 from app.pathway_plans.schemas import MyPlan, PlanRead, PlanUpdate
 from app.pathway_plans.views import LoadedPlan, etag, my_plan, plan_read, uk_date
@@ -90,11 +90,18 @@ async def plan_for_write(
 
 
 async def load(
-    session: AsyncSession, plan: PathwayPlan, person: CareLeaver, scope: PersonScope
+    session: AsyncSession,
+    plan: PathwayPlan,
+    person: CareLeaver,
+    scope: PersonScope,
+    content: PlanContent | None = None,
 ) -> LoadedPlan:
-    repo = PlanRepository(session)
-    content = await repo.content(plan.id)
-    users = await repo.users([plan.created_by, plan.submitted_by, plan.authorised_by, scope.adviser_id])
+    """The version with everything its representation shows; pass `content` when it is already loaded
+    and unchanged since."""
+    if content is None:
+        content = await PlanRepository(session).content(plan.id)
+    wanted = {plan.created_by, plan.submitted_by, plan.authorised_by, scope.adviser_id}
+    users = await advisers_by_id(session, {i for i in wanted if i is not None})
     adviser = users.get(scope.adviser_id) if scope.adviser_id else None
     return LoadedPlan(plan, content, users, person, adviser)
 
@@ -283,7 +290,8 @@ async def submit_plan(
     }
     await _advance(session, plan, expected, PlanStatus.DRAFT, "submitted", values)
     await audit(session, principal, AuditAction.UPDATE, person, plan.id, details={"transition": "submit"})
-    return plan_read(await load(session, plan, person, scope), uk_today())
+    # Submitting changes the version's status, not its content: the content read above is current.
+    return plan_read(await load(session, plan, person, scope, content), uk_today())
 
 
 async def authorise_plan(
@@ -423,6 +431,6 @@ async def plan_summaries(
 ) -> dict[uuid.UUID, PlanSummary]:
     """For the caseload: each person's next review date and overdue actions, in three queries at most."""
     repo = PlanRepository(session)
-    plans = await repo.current_plans(care_leaver_ids)
+    plans = await repo.authorised_of(care_leaver_ids)
     overdue = await repo.overdue_actions([p.id for p in plans], today)
     return {p.care_leaver_id: PlanSummary(p.review_due_on, overdue.get(p.id, 0)) for p in plans}

@@ -11,7 +11,7 @@ from app.auth.models import UserAccount
 from app.care_leavers.models import CareLeaver
 from app.core.clock import UK
 from app.pathway_plans.enums import FINISHED, ActionOwner, PlanStatus, ReviewReason, SectionKind
-from app.pathway_plans.models import PathwayPlan, PlanAction, PlanGoal
+from app.pathway_plans.models import ActionUpdate, PathwayPlan, PlanAction, PlanGoal
 from app.pathway_plans.repository import PlanContent, current_status
 from app.pathway_plans.reviews import EXPLANATIONS
 from app.pathway_plans.schemas import (
@@ -77,8 +77,8 @@ def _user(users: dict[uuid.UUID, UserAccount], user_id: uuid.UUID | None) -> Use
     return UserRef(id=user.id, display_name=user.display_name) if user else None
 
 
-def _action_read(action: PlanAction, loaded: LoadedPlan, today: date) -> ActionRead:
-    latest = loaded.content.progress.get(action.id)
+def action_read(action: PlanAction, latest: ActionUpdate | None, today: date) -> ActionRead:
+    """The action as written, with the latest progress recorded on it (if any)."""
     status, reason = current_status(action, latest)
     return ActionRead(
         id=action.id,
@@ -125,7 +125,9 @@ def plan_read(loaded: LoadedPlan, today: date) -> PlanRead:
             GoalRead(
                 id=goal.id,
                 description=goal.description,
-                actions=[_action_read(a, loaded, today) for a in grouped.actions[goal.id]],
+                actions=[
+                    action_read(a, loaded.content.progress.get(a.id), today) for a in grouped.actions[goal.id]
+                ],
             )
             for goal in grouped.goals[section.id]
         ]
@@ -168,7 +170,7 @@ def plan_read(loaded: LoadedPlan, today: date) -> PlanRead:
 
 
 def _my_action(action: PlanAction, loaded: LoadedPlan, today: date) -> MyAction:
-    read = _action_read(action, loaded, today)
+    read = action_read(action, loaded.content.progress.get(action.id), today)
     return MyAction(
         id=read.id,
         what=read.description,
