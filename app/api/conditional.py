@@ -60,6 +60,11 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
+def if_match_matches(header: str, etag: str) -> bool:
+    """If-Match uses the strong comparison (RFC 9110 s13.1.1): a weak tag never matches; "*" does."""
+    return any(tag.strip() in ("*", etag) for tag in header.split(","))
+
+
 def conditional_response(
     body: bytes,
     *,

@@ -21,8 +21,9 @@ from app.contacts.enums import ContactRequestStatus
 from app.contacts.errors import ContactRequestAlreadyOpen, ContactRequestClosed, ContactRequestNotFound
 from app.contacts.models import ContactRequest
 from app.contacts.repository import ContactRepository
-from app.contacts.schemas import ContactRequestCreate, ContactRequestRead, ContactRequestUpdate, StaffRef
+from app.contacts.schemas import ContactRequestCreate, ContactRequestRead, ContactRequestUpdate
 from app.contacts.service import reads_as_staff
+from app.contacts.views import staff_ref
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Window
@@ -41,7 +42,6 @@ def own_record(principal: Principal) -> uuid.UUID:
 def _read(
     request: ContactRequest, answering: dict[uuid.UUID, uuid.UUID], users: dict[uuid.UUID, UserAccount]
 ) -> ContactRequestRead:
-    answered_by = users.get(request.answered_by) if request.answered_by is not None else None
     return ContactRequestRead(
         id=request.id,
         care_leaver_id=request.care_leaver_id,
@@ -52,9 +52,7 @@ def _read(
         status=request.status,
         requested_at=request.requested_at,
         answered_at=request.answered_at,
-        answered_by=StaffRef(id=answered_by.id, display_name=answered_by.display_name)
-        if answered_by
-        else None,
+        answered_by=staff_ref(users, request.answered_by),
         answered_by_contact_id=answering.get(request.id),
         withdrawn_at=request.withdrawn_at,
     )

@@ -11,9 +11,9 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.conditional import if_match_matches
 from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.enums import COUNCIL_STAFF_ROLES, Role
@@ -175,16 +175,14 @@ async def record_contact(
         recorded_by_role=_role_of(principal),
         recorded_at=utc_now(),
     )
-    session.add(contact)
     if request is not None:
         request.status = ContactRequestStatus.ANSWERED
         request.answered_at = contact.recorded_at
         request.answered_by = principal.user_id
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as exc:  # the same request answered by another entry at the same moment
-        raise ContactRequestClosed("Another contact answered this call-back request first.") from exc
+    # The same request answered by another entry at the same moment clashes on answers_request_id.
+    await insert_or_raise(
+        session, contact, ContactRequestClosed("Another contact answered this call-back request first.")
+    )
     session.add_all(
         ContactAction(
             local_authority_id=person.local_authority_id,
@@ -325,8 +323,7 @@ async def amend_contact(
 def _check_if_match(if_match: str | None, etag: str) -> None:
     if if_match is None:
         raise PreconditionRequired("Send If-Match with the ETag of the entry as you last read it.")
-    tags = [tag.strip() for tag in if_match.split(",")]
-    if "*" not in tags and etag not in tags:
+    if not if_match_matches(if_match, etag):
         raise PreconditionFailed("The entry was amended since you read it: read it again.")
 
 

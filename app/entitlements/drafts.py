@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.conditional import if_match_matches
 from app.audit.enums import AuditAction
 from app.audit.repository import AuditRepository
 from app.audit.service import record
@@ -182,7 +183,7 @@ async def publish_draft(
     draft = await repository.draft(authority.id, lock=True)  # a second publisher waits here
     if if_match is None:
         raise _etag_required() if draft is not None else _no_draft(authority)
-    if draft is not None and _matches(if_match, draft_etag(authority, draft)):
+    if draft is not None and if_match_matches(if_match, draft_etag(authority, draft)):
         version = await management.publish_draft(session, authority.id, now=now, notes=body.notes)
         await _audit(session, principal, AuditAction.PUBLISH, VERSION, version, {"version": version.number})
         return Publication(await _prepared(repository, authority, version), created=True)
@@ -217,7 +218,7 @@ async def _draft_for_change(
     # Preconditions are judged only on something that exists (RFC 9110 s13.2.1): 404 comes first.
     if if_match is None:
         raise _etag_required()
-    if not _matches(if_match, draft_etag(authority, draft)):
+    if not if_match_matches(if_match, draft_etag(authority, draft)):
         raise _stale()
     return authority, draft
 
@@ -238,11 +239,6 @@ def _stale() -> PreconditionFailed:
         "The draft has changed since you read it (or you sent another draft's ETag). "
         "Read it again, check the change still makes sense, and send the new ETag."
     )
-
-
-def _matches(header: str, etag: str) -> bool:
-    """If-Match uses the strong comparison (RFC 9110 s13.1.1): a weak tag never matches; "*" does."""
-    return any(tag.strip() in ("*", etag) for tag in header.split(","))
 
 
 def _named_version(header: str) -> int | None:
