@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.entitlements.enums import OfferStatus
-from app.entitlements.models import Entitlement, OfferVersion
+from app.entitlements.models import OfferVersion
 from app.local_authorities.models import District, LocalAuthority
 
 
@@ -133,9 +133,6 @@ class OfferRepository:
 
     def add_version(self, version: OfferVersion) -> None:
         self.session.add(version)
-
-    def add_entitlement(self, entitlement: Entitlement) -> None:
-        self.session.add(entitlement)
 
     async def delete_version(self, version: OfferVersion) -> None:
         await self.session.delete(version)

@@ -81,11 +81,7 @@ async def check_eligibility(
     session: AsyncSession, gss_code: str, facts: Mapping[str, object], *, on: date, now: datetime
 ) -> tuple[PublishedOffer, list[Result]]:
     """Evaluate the council's current offer for these facts on `on`. Nothing is stored."""
-    repository = OfferRepository(session)
-    pointer = await repository.published_as_of(before=now, gss_code=gss_code)
-    if pointer is None:
-        await _not_published(repository, gss_code, None)
-    offer = await prepared(repository, pointer)
+    offer = await get_offer(session, gss_code, on=None, now=now)
     return offer, _evaluate(offer, facts, on)
 
 

@@ -289,9 +289,7 @@ class OneOf(Leaf):
         return (self.spec.name,)
 
     def facts_used(self) -> tuple[str, ...]:
-        if self.is_status:
-            return ("legal_status",)
-        return (self.spec.name,)
+        return (self.spec.name,)  # "legal_status" for a status condition too
 
     def thresholds(self, p: Person, out: set[date]) -> None:
         if self.is_status:

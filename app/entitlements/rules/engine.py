@@ -123,7 +123,11 @@ class CompiledEntitlement:
         """The outcome alone (FAIL, PASS or UNKNOWN): the fast path, without explanations."""
         if not self._available(p.on):
             return FAIL
-        result = self.rule.test(p)
+        return self._with_amount(p, self.rule.test(p))
+
+    def _with_amount(self, p: Person, result: int) -> int:
+        """A rule that passes still needs its amount: unknown without the date it depends on, failed
+        when the amount did not exist yet on that date."""
         if result == PASS and self.amount_param is not None:
             when = p.date_of(self.amount_param.basis)
             if when is None:
@@ -133,12 +137,13 @@ class CompiledEntitlement:
         return result
 
     def evaluate(self, p: Person) -> Result:
-        outcome = self.decide(p)
+        """The outcome with its reasons; the rule is tested once (even when unavailable, for the reasons)."""
         reasons: list[Reason] = []
         available = self._available(p.on)
         if not available:
             reasons.append(self._availability_reason(p.on))
         result = self.rule.test(p)
+        outcome = self._with_amount(p, result) if available else FAIL
         explained: Explained = []
         self.rule.explain(p, result, explained, False)
         reasons += [
