@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +12,12 @@ from alembic import command
 from alembic.config import Config
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.contacts.due_dates import refresh_every_council
-from app.core.settings import PROJECT_ROOT, get_settings
+from app.core.settings import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import create_engine_for
+from app.db.idempotency import prune as prune_keys
 from app.db.session import Database
 from app.demo.loader import demo_steps, load_demo_data
 
@@ -49,21 +52,24 @@ def downgrade(
     console.print(f"[green]Database at {revision}.[/green]")
 
 
+async def _in_unit_of_work(settings: Settings, work: Callable[[AsyncSession], Awaitable[int]]) -> int:
+    """Run `work` in one unit of work on the configured database (committed if it returns)."""
+    database = Database(create_engine_for(settings))
+    try:
+        async with database.unit_of_work() as session:
+            return await work(session)
+    finally:
+        await database.dispose()
+
+
 @cli.command("refresh-contact-dates")
 def refresh_contact_dates() -> None:
     """Recompute every care leaver's last contact and next-contact date from the contact log and each
     council's policy. Run once after upgrading a database that already holds records."""
     settings = get_settings()
 
-    async def run() -> int:
-        database = Database(create_engine_for(settings))
-        try:
-            async with database.unit_of_work() as session:
-                return await refresh_every_council(session)
-        finally:
-            await database.dispose()
-
-    console.print(f"[green]Next-contact dates recomputed for {asyncio.run(run())} care leavers.[/green]")
+    count = asyncio.run(_in_unit_of_work(settings, refresh_every_council))
+    console.print(f"[green]Next-contact dates recomputed for {count} care leavers.[/green]")
 
 
 @cli.command("demo-data")
@@ -98,17 +104,8 @@ def demo_data() -> None:
 @cli.command()
 def prune() -> None:
     """Delete expired idempotency keys (older than 24 hours). Safe to run at any time, e.g. daily."""
-    from app.db.idempotency import prune as prune_keys
-
-    async def run() -> int:
-        database = Database(create_engine_for(get_settings()))
-        try:
-            async with database.unit_of_work() as session:
-                return await prune_keys(session)
-        finally:
-            await database.dispose()
-
-    console.print(f"Deleted {asyncio.run(run())} expired idempotency keys.")
+    count = asyncio.run(_in_unit_of_work(get_settings(), prune_keys))
+    console.print(f"Deleted {count} expired idempotency keys.")
 
 
 @cli.command()

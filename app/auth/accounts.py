@@ -14,7 +14,7 @@ from app.auth.models import PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_password
 from app.auth.policy import ADMIN_ROLES, assignable_roles, may_manage_account
 from app.auth.principal import Principal
-from app.auth.repository import AuthRepository
+from app.auth.repository import AuthRepository, roles_of
 from app.auth.schemas import PartnerOrganisationCreate, TeamCreate, UserCreate, UserUpdate
 from app.auth.service import DEMO_PASSWORD
 from app.core.clock import utc_now
@@ -66,7 +66,7 @@ async def list_users(
 
 async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UUID) -> UserAccount:
     user = await AuthRepository(session).user(user_id)
-    if user is None or not may_manage_account(principal, user.local_authority_id, _roles(user)):
+    if user is None or not may_manage_account(principal, user.local_authority_id, roles_of(user)):
         raise UserNotFound("No account with that id is yours to see.")
     await record(
         session,
@@ -120,7 +120,7 @@ async def update_user(
 ) -> UserAccount:
     repo = AuthRepository(session)
     user = await repo.user(user_id)
-    if user is None or not may_manage_account(principal, user.local_authority_id, _roles(user)):
+    if user is None or not may_manage_account(principal, user.local_authority_id, roles_of(user)):
         raise UserNotFound("No account with that id is yours to manage.")
     changes = body.model_dump(exclude_unset=True)
     if user.id == principal.user_id and ({"roles", "is_active"} & changes.keys()):
@@ -153,10 +153,6 @@ async def update_user(
         details={"fields": sorted(changes)},
     )
     return await _reload(session, user.id)
-
-
-def _roles(user: UserAccount) -> frozenset[Role]:
-    return frozenset(Role(r) for r in user.roles if r in Role._value2member_map_)
 
 
 async def _reload(session: AsyncSession, user_id: uuid.UUID) -> UserAccount:

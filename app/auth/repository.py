@@ -28,12 +28,17 @@ def _with_organisations(stmt: Select[UserAccount]) -> Select[UserAccount]:
     )
 
 
+def roles_of(user: UserAccount) -> frozenset[Role]:
+    """The account's roles this version knows (a role removed from the code is ignored, not an error)."""
+    return frozenset(Role(r) for r in user.roles if r in Role._value2member_map_)
+
+
 def principal_for(user: UserAccount, session_id: uuid.UUID | None, issuer: str | None = None) -> Principal:
     partner = user.partner_organisation
     return Principal(
         user_id=user.id,
         kind=user.kind,
-        roles=frozenset(Role(r) for r in user.roles if r in Role._value2member_map_),
+        roles=roles_of(user),
         display_name=user.display_name,
         local_authority_id=user.local_authority_id,
         local_authority_gss=user.local_authority.gss_code if user.local_authority else None,

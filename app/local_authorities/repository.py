@@ -33,9 +33,5 @@ class LocalAuthorityRepository:
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def get_by_id(self, local_authority_id: uuid.UUID) -> LocalAuthority | None:
-        stmt = (
-            select(LocalAuthority)
-            .where(LocalAuthority.id == local_authority_id)
-            .options(selectinload(LocalAuthority.districts))
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        """The council alone (no districts); no query when the unit of work has it already."""
+        return await self.session.get(LocalAuthority, local_authority_id)
