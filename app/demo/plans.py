@@ -86,7 +86,7 @@ _SECTION_TEXT = {
 
 
 async def load_plans(session: AsyncSession) -> int:
-    added = 0
+    added, planned = 0, []
     for demo in PLANS:
         person = await session.get(CareLeaver, demo_id("care-leaver", demo.person))
         if (
@@ -95,7 +95,8 @@ async def load_plans(session: AsyncSession) -> int:
         ):
             continue  # not loaded, or its plans already are
         added += await _history(session, person, demo)
-        await refresh_review_due(session, [person.id])
+        planned.append(person.id)
+    await refresh_review_due(session, planned)  # one batch; it does nothing for an empty one
     return added
 
 

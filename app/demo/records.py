@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.models import UserAccount
 from app.care_leavers.enums import CircumstanceKind, SupportRequestStatus
-from app.care_leavers.history import refresh_status
+from app.care_leavers.history import refresh_statuses
 from app.care_leavers.models import CareLeaver, Circumstance, SupportRequest
 from app.core.clock import uk_today
 from app.core.dates import birthday
@@ -33,15 +33,16 @@ HOMES = [("U", True), ("D", True), ("E", True), ("B", True), ("S", False), ("U",
 async def load_records(session: AsyncSession) -> int:
     added = await _council_numbers(session) + await _working_patterns(session)
     rng = random.Random(23112026)  # noqa: S311 - not security: the same fictional lives on every machine
-    today = uk_today()
+    given: list[CareLeaver] = []
     for demo in people():
         person = await session.get(CareLeaver, demo_id("care-leaver", demo.key))
         if person is None or person.weeks_looked_after_since_14 is not None:
             continue  # not loaded, or already given a history
         added += _history(person, demo, rng)
         added += await _circumstances(session, person, demo, rng)
-        await session.flush()
-        await refresh_status(session, person, today)
+        given.append(person)
+    await session.flush()
+    await refresh_statuses(session, given, uk_today())  # all of them in two queries
     added += await _twenty_one_plus_request(session)
     return added
 
