@@ -8,14 +8,8 @@ from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.ids import demo_id
 from app.demo.loader import load_demo_data
+from tests.support.factories import sign_in
 from tests.support.types import ClientWith
-
-
-async def sign_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    response = await client.post(
-        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": "demo"}
-    )
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def overdue(client: httpx.AsyncClient, email: str) -> list[tuple[str, int]]:

@@ -14,20 +14,13 @@ import httpx
 import pytest
 
 from tests.entitlements.test_offer_drafts_api import driving_lessons
+from tests.support.factories import sign_in
 
 pytestmark = pytest.mark.slow
 
 CITY = "E06000018"
 OFFER = f"/v1/local-authorities/{CITY}/offer"
 DRAFT = f"{OFFER}/draft"
-
-
-async def sign_in(client: httpx.AsyncClient, email: str, password: str) -> dict[str, str]:
-    response = await client.post(
-        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def two_city_admins(client: httpx.AsyncClient) -> tuple[dict[str, str], dict[str, str]]:

@@ -3,37 +3,30 @@ draft, and Chloe's review overdue, as the README's demo accounts promise."""
 
 from __future__ import annotations
 
-import httpx
-
 from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.loader import load_demo_data
+from tests.support.factories import sign_in
 from tests.support.types import ClientWith
-
-
-async def _sign_in(client: httpx.AsyncClient, email: str) -> dict[str, str]:
-    form = {"grant_type": "password", "username": email, "password": "demo"}
-    token = (await client.post("/v1/auth/token", data=form)).json()["access_token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_the_demo_plans(db: Database, settings: Settings, client_with: ClientWith) -> None:
     await load_demo_data(db, settings.model_copy(update={"demo": True}))
     async with client_with(demo=True) as client:
         aisha = (
-            await client.get("/v1/me/pathway-plan", headers=await _sign_in(client, "leaver1@nottingham.demo"))
+            await client.get("/v1/me/pathway-plan", headers=await sign_in(client, "leaver1@nottingham.demo"))
         ).json()
         assert aisha["version"] == 2 and aisha["sections"][0]["your_comments"]
         ben = await client.get(
-            "/v1/me/pathway-plan", headers=await _sign_in(client, "leaver2@nottingham.demo")
+            "/v1/me/pathway-plan", headers=await sign_in(client, "leaver2@nottingham.demo")
         )
         assert ben.status_code == 404
-        pa2 = await _sign_in(client, "pa2@nottingham.demo")
+        pa2 = await sign_in(client, "pa2@nottingham.demo")
         drafts = (await client.get("/v1/pathway-plans", params={"status": "draft"}, headers=pa2)).json()[
             "items"
         ]
         assert "Ben Sample" in [d["name"] for d in drafts]
-        county = await _sign_in(client, "manager@notts.demo")
+        county = await sign_in(client, "manager@notts.demo")
         overdue = (
             await client.get(
                 "/v1/pathway-plans/reviews-due", params={"due_before": "2100-01-01"}, headers=county
@@ -47,7 +40,7 @@ async def test_the_demo_plans(db: Database, settings: Settings, client_with: Cli
         assert (
             waiting == []
         )  # the county's submitted plan belongs to the 21Plus team: the admin authorises it
-        admin = await _sign_in(client, "admin@notts.demo")
+        admin = await sign_in(client, "admin@notts.demo")
         assert (await client.get("/v1/pathway-plans", params={"status": "submitted"}, headers=admin)).json()[
             "items"
         ]

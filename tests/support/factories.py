@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import uuid
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -146,8 +146,13 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()
+async def sign_in(client: httpx.AsyncClient, email: str, password: str = "demo") -> dict[str, str]:
+    """Sign in through the API (password grant) and return the Authorization header."""
+    response = await client.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": email, "password": password}
+    )
+    assert response.status_code == 200, response.text
+    return bearer(response.json()["access_token"])
 
 
 async def contact(

@@ -2,7 +2,7 @@
 
 p_a1: version 1 authorised (written by pa_a1, authorised by manager_a) and version 2, a complete draft
 (its review, by pa_a1). p_a2: version 1 submitted by pa_a2, waiting for a manager. Content is written
-while a version is a draft; the database refuses it afterwards (migration 0006).
+while a version is a draft; the database refuses it afterwards (migration 0008).
 """
 
 from __future__ import annotations
