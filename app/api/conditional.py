@@ -1,6 +1,13 @@
-"""Conditional GET for published data: strong ETags, Last-Modified, 304 when unchanged (RFC 9110 s13).
+"""Conditional requests (RFC 9110 s13), decided here and nowhere else.
 
-The offline app polls the offer; a 304 costs one small query and no body.
+Reads of published data: strong ETags, Last-Modified, 304 when unchanged. The offline app polls the
+offer; a 304 costs one small query and no body.
+
+Changes to something people edit (a contact entry, an offer draft, a pathway plan version): the client
+names the version it read in `If-Match`, and `require_if_match` is the one rule. Without it, or with
+`*`, the answer is 428: `*` matches whatever is there now, a colleague's change included, which is
+exactly what the header is for preventing (RFC 9110 lets a server demand more than it). A tag that
+does not match strongly (a weak `W/` tag never does) is 412, carrying the current `etag`.
 """
 
 from __future__ import annotations
@@ -11,6 +18,8 @@ from typing import Annotated, Any
 
 from fastapi import Header
 from fastapi.responses import Response
+
+from app.core.errors import PreconditionFailed, PreconditionRequired
 
 IfNoneMatch = Annotated[
     str | None,
@@ -60,9 +69,49 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-def if_match_matches(header: str, etag: str) -> bool:
-    """If-Match uses the strong comparison (RFC 9110 s13.1.1): a weak tag never matches; "*" does."""
-    return any(tag.strip() in ("*", etag) for tag in header.split(","))
+def if_match_header(what: str, example: str) -> Any:
+    """The `If-Match` parameter of a change, documented with the rule `require_if_match` applies."""
+    return Header(
+        max_length=2048,
+        description=f"Required: {what}. 428 without it, or with `*` (send the real ETag); 412, with the "
+        "current `etag`, if it has changed since",
+        examples=[example],
+    )
+
+
+def if_match_tags(header: str | None, *, what: str) -> list[str]:
+    """The entity tags a change was made against; 428 unless the client names at least one (not `*`)."""
+    tags = [tag.strip() for tag in (header or "").split(",") if tag.strip()]
+    if not tags:
+        raise PreconditionRequired(
+            f"Send If-Match with the ETag of {what} from your last read, so that a change someone made "
+            "meanwhile is never overwritten."
+        )
+    if "*" in tags:
+        raise PreconditionRequired(
+            f"If-Match: * is not accepted for a change: send the ETag of {what} from your last read (the "
+            "ETag header of that answer), so that a change someone made meanwhile is never overwritten."
+        )
+    return tags
+
+
+def strong_match(tags: list[str], etag: str) -> bool:
+    """If-Match uses the strong comparison (RFC 9110 s13.1.1): a weak tag never matches."""
+    return etag in tags
+
+
+def require_if_match(header: str | None, etag: str, *, what: str) -> None:
+    """The rule for every change to something people edit: `etag` is the current one."""
+    if not strong_match(if_match_tags(header, what=what), etag):
+        raise stale(etag, what=what)
+
+
+def stale(etag: str, *, what: str) -> PreconditionFailed:
+    return PreconditionFailed(
+        f"Someone changed {what} since you read it. Read it again, check your change still makes sense, "
+        "and send the new ETag (`etag` is the current one).",
+        etag=etag,
+    )
 
 
 def conditional_response(

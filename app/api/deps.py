@@ -49,6 +49,7 @@ IdempotencyKey = Annotated[
         min_length=8,
         max_length=128,
         pattern=r"^[A-Za-z0-9._:-]+$",
-        description="Send a new key per action; a retry with the same key returns what the first request made",
+        description="Send a new key per action; a retry with the same key returns what the first request made "
+        "(409 `request.idempotency_in_flight` with `Retry-After` while the first is still being handled)",
     ),
 ]

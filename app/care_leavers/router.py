@@ -395,7 +395,7 @@ async def list_circumstances(
     "/{care_leaver_id:uuid}/circumstances",
     summary="Record a change of circumstances",
     status_code=201,
-    responses=problem_responses(401, 403, 404),
+    responses=problem_responses(401, 403, 404, 409),
 )
 async def add_circumstance(
     care_leaver_id: uuid.UUID,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from app.api.conditional import if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
@@ -38,10 +39,7 @@ router = APIRouter(prefix="/v1", tags=["Contacts"])
 OccurredFrom = Annotated[BoundedDate | None, Query(description="On or after this day (UK time)")]
 OccurredTo = Annotated[BoundedDate | None, Query(description="On or before this day (UK time)")]
 Outcome = Annotated[ContactOutcome | None, Query(description="Only seen, spoken or attempt")]
-IfMatch = Annotated[
-    str | None,
-    Header(max_length=200, description="The entry's ETag as you last read it (required)", examples=['"1"']),
-]
+IfMatch = Annotated[str | None, if_match_header("the entry's ETag as you last read it", '"1"')]
 _ETAG: dict[str, Any] = {
     "ETag": {"description": "The entry's version, for If-Match", "schema": {"type": "string"}}
 }

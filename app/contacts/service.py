@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.conditional import if_match_matches
+from app.api.conditional import require_if_match
 from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.enums import COUNCIL_STAFF_ROLES, Role
@@ -41,7 +41,7 @@ from app.contacts.schemas import (
     OverdueContactRead,
 )
 from app.core.clock import uk_today, utc_now
-from app.core.errors import InvalidInput, PreconditionFailed, PreconditionRequired, field_error
+from app.core.errors import InvalidInput, PreconditionFailed, field_error
 from app.core.types import uuid7
 from app.db.pagination import Window
 from app.db.session import insert_or_raise
@@ -283,7 +283,7 @@ async def amend_contact(
     )
     if not _may_amend(principal, scope, first.recorded_by):
         raise AmendNotAllowed("Only the entry's author, the team manager or an admin may amend it.")
-    _check_if_match(if_match, views.etag_of(current))
+    require_if_match(if_match, views.etag_of(current), what="this contact entry")
     changes = _changes(current, body)
     amended = Contact(
         entry_id=current.entry_id,
@@ -318,13 +318,6 @@ async def amend_contact(
         details={"version": amended.version, "fields": sorted(changes)},
     )
     return await views.contact_detail(session, amended, staff=True), views.etag_of(amended)
-
-
-def _check_if_match(if_match: str | None, etag: str) -> None:
-    if if_match is None:
-        raise PreconditionRequired("Send If-Match with the ETag of the entry as you last read it.")
-    if not if_match_matches(if_match, etag):
-        raise PreconditionFailed("The entry was amended since you read it: read it again.")
 
 
 def _changes(current: Contact, body: ContactAmend) -> dict[str, object]:

@@ -3,7 +3,8 @@
 Around each use case in `management`: the council must be the administrator's own (403 otherwise;
 the offer is public, so naming another council's reveals nothing); a change names the draft it
 was made against (`If-Match` with the draft's ETag, 412 when someone changed it first, 428 when
-missing); and every change leaves an audit event in the same transaction.
+missing or `*`, as app/api/conditional.py decides for every change); and every change leaves an
+audit event in the same transaction.
 
 The draft's ETag is a hash of what the administrator sees, prefixed with the version number it
 will have. Publishing consumes the draft, so a publication request that names a draft already
@@ -22,13 +23,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.conditional import if_match_matches
+from app.api.conditional import if_match_tags, require_if_match, stale, strong_match
 from app.audit.enums import AuditAction
 from app.audit.repository import AuditRepository
 from app.audit.service import record
 from app.auth.policy import may_manage_offer
 from app.auth.principal import Principal
-from app.core.errors import PreconditionFailed, PreconditionRequired
 from app.entitlements import management
 from app.entitlements.enums import OfferStatus
 from app.entitlements.errors import DraftNotFound, NotYourCouncil, OfferAlreadyPublished
@@ -48,6 +48,7 @@ from app.local_authorities.models import LocalAuthority
 
 VERSION = "offer_version"
 ENTITLEMENT = "entitlement"
+DRAFT = "the draft"
 _DRAFT_ETAG = re.compile(r'^"(\d{1,9})-[0-9a-f]{32}"$')
 
 
@@ -181,13 +182,14 @@ async def publish_draft(
     authority = await own_council(session, principal, gss_code)
     repository = OfferRepository(session)
     draft = await repository.draft(authority.id, lock=True)  # a second publisher waits here
-    if if_match is None:
-        raise _etag_required() if draft is not None else _no_draft(authority)
-    if draft is not None and if_match_matches(if_match, draft_etag(authority, draft)):
+    named = _named_version(if_match or "")
+    if draft is None and named is None:
+        raise _no_draft(authority)
+    tags = if_match_tags(if_match, what=DRAFT)
+    if draft is not None and strong_match(tags, draft_etag(authority, draft)):
         version = await management.publish_draft(session, authority.id, now=now, notes=body.notes)
         await _audit(session, principal, AuditAction.PUBLISH, VERSION, version, {"version": version.number})
         return Publication(await _prepared(repository, authority, version), created=True)
-    named = _named_version(if_match)
     if named is not None and (draft is None or draft.number != named):
         earlier = await repository.version(authority.id, named)
         if earlier is not None and earlier.status is OfferStatus.PUBLISHED:
@@ -201,7 +203,7 @@ async def publish_draft(
             )
     if draft is None:
         raise _no_draft(authority)
-    raise _stale()
+    raise stale(draft_etag(authority, draft), what=DRAFT)
 
 
 def draft_etag(authority: LocalAuthority, draft: OfferVersion) -> str:
@@ -216,29 +218,12 @@ async def _draft_for_change(
     authority = await own_council(session, principal, gss_code)
     draft = await management.get_draft(session, authority.id)
     # Preconditions are judged only on something that exists (RFC 9110 s13.2.1): 404 comes first.
-    if if_match is None:
-        raise _etag_required()
-    if not if_match_matches(if_match, draft_etag(authority, draft)):
-        raise _stale()
+    require_if_match(if_match, draft_etag(authority, draft), what=DRAFT)
     return authority, draft
 
 
 def _no_draft(authority: LocalAuthority) -> DraftNotFound:
     return DraftNotFound(f"{authority.name} has no draft of its offer: start one first.")
-
-
-def _etag_required() -> PreconditionRequired:
-    return PreconditionRequired(
-        "Send If-Match with the draft's ETag (from GET .../offer/draft or your last change), "
-        "so that you never overwrite a colleague's change unseen."
-    )
-
-
-def _stale() -> PreconditionFailed:
-    return PreconditionFailed(
-        "The draft has changed since you read it (or you sent another draft's ETag). "
-        "Read it again, check the change still makes sense, and send the new ETag."
-    )
 
 
 def _named_version(header: str) -> int | None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Response
+from fastapi import APIRouter, Body, Depends, Response
 
+from app.api.conditional import if_match_header
 from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth.deps import allow
@@ -37,11 +38,8 @@ router = APIRouter(tags=[TAG])
 Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN))]
 IfMatch = Annotated[
     str | None,
-    Header(
-        max_length=2048,
-        description="Required: the draft's `ETag`, from reading it or from your last change "
-        "(428 without it, 412 if the draft has changed since)",
-        examples=['"2-3f1c0d2e9a8b7c6d5e4f3a2b1c0d9e8f"'],
+    if_match_header(
+        "the draft's `ETag`, from reading it or from your last change", '"2-3f1c0d2e9a8b7c6d5e4f3a2b1c0d9e8f"'
     ),
 ]
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app.api.conditional import if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
@@ -37,11 +38,8 @@ router = APIRouter(prefix="/v1", tags=["Pathway plans"])
 PlanId = Annotated[uuid.UUID, Path(description="The id of one version of a pathway plan")]
 IfMatch = Annotated[
     str | None,
-    Header(
-        max_length=200,
-        description="The ETag from your last read of this version: the change is refused with 412 if someone "
-        "changed it since, and with 428 without this header",
-        examples=['"0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f10.3"'],
+    if_match_header(
+        "the ETag from your last read of this version", '"0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f10.3"'
     ),
 ]
 _ETAG_HEADER = {

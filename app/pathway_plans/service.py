@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.conditional import require_if_match
 from app.audit.enums import AuditAction, AuditOutcome
 from app.audit.service import record, record_even_if_rolled_back
 from app.auth.enums import Role
@@ -28,7 +29,7 @@ from app.care_leavers.models import CareLeaver, Circumstance
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import advisers_by_id, load_for_read, load_for_write
 from app.core.clock import uk_today, utc_now
-from app.core.errors import PreconditionFailed, PreconditionRequired, field_error
+from app.core.errors import PreconditionFailed, field_error
 from app.db.pagination import Window
 from app.db.session import insert_or_raise
 from app.pathway_plans import lifecycle
@@ -129,19 +130,8 @@ async def audit(
 
 
 def expected_revision(if_match: str | None, plan: PathwayPlan) -> int:
-    """The revision the client last read, from `If-Match` (strong comparison, RFC 9110 s13.1.1)."""
-    if if_match is None or if_match.strip() in {"", "*"}:
-        raise PreconditionRequired(
-            "Send If-Match with the ETag from your last read of this plan, so that a change someone made "
-            "meanwhile is never overwritten."
-        )
-    current = etag(plan)
-    if current not in (tag.strip() for tag in if_match.split(",")):
-        raise PreconditionFailed(
-            "Someone changed this plan since you read it. Read it again, re-apply your change, and send "
-            "the new ETag.",
-            etag=current,
-        )
+    """The revision the client last read, named by `If-Match`."""
+    require_if_match(if_match, etag(plan), what="this plan")
     return plan.revision
 
 
