@@ -43,8 +43,9 @@ phase() {
 }
 phase_end() {
   [ -n "$_phase_name" ] || return 0
-  PHASES+=("$(printf '%6s  %s' "$(elapsed $((SECONDS - _phase_start)))" "$_phase_name")")
-  printf '\033[2m    %s took %s\033[0m\n' "$_phase_name" "$(elapsed $((SECONDS - _phase_start)))" >&2
+  local took; took="$(elapsed $((SECONDS - _phase_start)))"
+  PHASES+=("$(printf '%6s  %s' "$took" "$_phase_name")")
+  printf '\033[2m    %s took %s\033[0m\n' "$_phase_name" "$took" >&2
   _phase_name=""
 }
 phase_summary() {
