@@ -7,15 +7,17 @@ WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY requirements.lock ./
-# Dependencies only, pinned; the application runs from its source tree in /srv/app.
-RUN pip install -r requirements.lock
+# Dependencies only, exactly as pinned: in hash-checking mode pip also refuses any dependency the lock
+# lacks. The application runs from its source tree in /srv/app.
+RUN pip install --require-hashes -r requirements.lock
 
 FROM python:3.11-slim-bookworm AS runtime
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     LOCAL_OFFER_ENVIRONMENT=production \
-    LOCAL_OFFER_DATABASE_URL=sqlite:////var/lib/local-offer/local_offer.db
+    LOCAL_OFFER_DATABASE_URL=sqlite:////var/lib/local-offer/local_offer.db \
+    PORT=8000
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid app --home-dir /srv/app --shell /usr/sbin/nologin app \
  && mkdir -p /var/lib/local-offer && chown app:app /var/lib/local-offer
@@ -28,6 +30,8 @@ COPY --chown=app:app app ./app
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["python", "-c", "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2).status == 200 else 1)"]
-# Migrate, then hand the process over to uvicorn (exec: signals reach it directly).
-CMD ["sh", "-c", "python -m app migrate && exec uvicorn app.main:app --host 0.0.0.0 --port 8000 --proxy-headers --no-access-log --workers ${WEB_CONCURRENCY:-2}"]
+  CMD ["python", "-c", "import os,sys,urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:%s/health/live' % os.environ['PORT'], timeout=2).status == 200 else 1)"]
+# Migrate, then hand the process over to uvicorn (exec: signals reach it directly). Uvicorn neither
+# names itself in a `server` header nor trusts X-Forwarded-* itself: the app decides which proxies to
+# believe (LOCAL_OFFER_TRUSTED_PROXIES). tests/test_packaging.py runs this line as it stands.
+CMD ["sh", "-c", "python -m app migrate && exec uvicorn app.main:app --host 0.0.0.0 --port \"$PORT\" --no-proxy-headers --no-server-header --no-access-log --workers \"${WEB_CONCURRENCY:-2}\""]

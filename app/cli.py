@@ -153,6 +153,9 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         access_log=False,
-        proxy_headers=True,
+        # No `server: uvicorn` advertised, and no X-Forwarded-* believed by uvicorn: the app decides
+        # which proxies to trust (LOCAL_OFFER_TRUSTED_PROXIES), the same here as in the Dockerfile.
+        proxy_headers=False,
+        server_header=False,
         log_config=None,
     )

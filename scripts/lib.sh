@@ -21,12 +21,41 @@ ensure_debian_packages() {
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
-  say "Installing Debian packages: ${missing[*]}"
+  local log; log="$(mktemp /tmp/local-offer-apt.XXXXXX.log)"
+  say "Installing Debian packages: ${missing[*]} (can take a few minutes; apt's output: tail -f $log)"
   export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 \
-    || { as_root apt-get update >/dev/null && as_root apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } \
-    || die "could not install ${missing[*]}"
+  as_root apt-get install -y --no-install-recommends "${missing[@]}" >"$log" 2>&1 \
+    || { as_root apt-get update >>"$log" 2>&1 && as_root apt-get install -y --no-install-recommends "${missing[@]}" >>"$log" 2>&1; } \
+    || { tail -n 20 "$log" >&2; die "could not install ${missing[*]} (log: $log)"; }
+  rm -f "$log"
 }
+
+# Named phases, each reported with its elapsed time when the next starts; phase_summary ends the
+# last one and lists them all with the total (call it from an EXIT trap so a failure lists them too).
+PHASES=()
+_phase_name=""
+_phase_start=0
+phase() {
+  phase_end
+  _phase_name="$1"
+  _phase_start=$SECONDS
+  say "$1"
+}
+phase_end() {
+  [ -n "$_phase_name" ] || return 0
+  local took; took="$(elapsed $((SECONDS - _phase_start)))"
+  PHASES+=("$(printf '%6s  %s' "$took" "$_phase_name")")
+  printf '\033[2m    %s took %s\033[0m\n' "$_phase_name" "$took" >&2
+  _phase_name=""
+}
+phase_summary() {
+  phase_end
+  [ ${#PHASES[@]} -gt 0 ] || return 0
+  printf '\n\033[1mTime by phase\033[0m\n' >&2
+  printf '  %s\n' "${PHASES[@]}" >&2
+  printf '  %6s  total\n' "$(elapsed "$SECONDS")" >&2
+}
+elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
 find_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -38,7 +67,8 @@ find_python() {
   die "Python 3.11 or newer is needed"
 }
 
-# Create .venv and install the project (pinned by requirements.lock); skipped when nothing changed.
+# Create .venv with exactly the pinned dependencies (hash-checked), then the project itself, editable;
+# skipped when nothing changed. A lock that lacks something pyproject.toml asks for is an error.
 setup_venv() {
   local extras="${1:-}"
   local python; python="$(find_python)"
@@ -48,10 +78,12 @@ setup_venv() {
   local stamp
   stamp="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$lock" | sha256sum | cut -c1-16)${extras:+-$extras}"
   if [ ! -f "$stamp" ]; then
-    say "Installing dependencies${extras:+ ($extras)}"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-      -c "$lock" -e "$ROOT${extras:+[$extras]}" \
-      || die "pip install failed"
+    say "Installing dependencies from ${lock##*/}"
+    local pip=("$VENV/bin/python" -m pip --disable-pip-version-check)
+    "${pip[@]}" install --quiet --require-hashes -r "$lock" || die "pip install -r ${lock##*/} failed"
+    "${pip[@]}" install --quiet --no-deps -e "$ROOT" || die "pip install -e . failed"
+    local broken
+    broken="$("${pip[@]}" check)" || die "${lock##*/} does not satisfy pyproject.toml: run scripts/lock"$'\n'"$broken"
     rm -f "$VENV"/.installed-*
     touch "$stamp"
   fi

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+# As in the Dockerfile: no `server` header, and uvicorn believes no X-Forwarded-* (the app decides).
+UVICORN_ARGS = ("app.main:app", "--host", "127.0.0.1", "--no-proxy-headers", "--no-server-header")
 
 
 def free_port() -> int:
@@ -33,7 +35,7 @@ def live_server(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
     }
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "uvicorn", *UVICORN_ARGS, "--port", str(port)],
             cwd=ROOT,
             env=environment,
             stdout=log,
