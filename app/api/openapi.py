@@ -158,10 +158,14 @@ def _complete_operation(method: str, operation: dict[str, Any]) -> None:
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
                 parameter["required"] = True
-                parameter["schema"] = {
-                    "type": "string",
-                    "title": parameter["schema"].get("title", "If-Match"),
-                }
+                parameter["schema"] = _not_null(parameter["schema"])
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [X, null]` as X, keeping the description, title and examples."""
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    branches = [branch for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
+    return {**branches[0], **rest} if len(branches) == 1 else schema
 
 
 def _problem_response(status: str, response: dict[str, Any]) -> None:
