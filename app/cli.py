@@ -119,7 +119,9 @@ def openapi(
     from app.api.openapi import render_openapi
     from app.main import create_app
 
-    rendered = render_openapi(create_app(get_settings()))
+    # The committed document names the default server, whatever this machine's base URL is.
+    default_url = Settings.model_fields["public_base_url"].default
+    rendered = render_openapi(create_app(get_settings().model_copy(update={"public_base_url": default_url})))
     if check:
         current = output.read_text() if output.exists() else ""
         if current != rendered:

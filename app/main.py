@@ -13,7 +13,7 @@ from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
 from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
-from app.api.openapi import DESCRIPTION, TAGS, install_openapi, operation_id
+from app.api.openapi import CONTACT, DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.audit.router import router as audit_router
 from app.auth.jwks import JwksCache
@@ -64,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        contact=CONTACT,
+        servers=[{"url": settings.public_base_url, "description": "This deployment"}],
         docs_url=None,  # served from local assets by install_docs
         redoc_url=None,
         lifespan=lifespan,

@@ -46,7 +46,7 @@ async def get_liveness() -> Response:
 @router.get(
     "/health/ready",
     summary="Can the service take traffic?",
-    responses=problem_responses(503),
+    responses=problem_responses(NotReady("The database is not reachable.", headers={"Retry-After": "5"})),
 )
 async def get_readiness(request: Request) -> Readiness:
     """Ready when the database answers and its schema is at the revision this code expects."""

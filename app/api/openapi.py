@@ -6,11 +6,20 @@ import json
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.encoders import jsonable_encoder
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from app.api.problems import PROBLEM_MEDIA_TYPE, Problem, ValidationProblem
+from app.api.problems import (
+    PROBLEM_MEDIA_TYPE,
+    Problem,
+    ValidationProblem,
+    default_problem_example,
+    describe_status,
+    problem_codes,
+)
 
 DESCRIPTION = """\
 The Local Offer API tells care leavers what they are entitled to and why, keeps their pathway
@@ -24,6 +33,8 @@ an opaque `cursor`: follow `next` until it is null. Every error is an RFC 9457
 field with a JSON pointer. Send `X-Request-ID` to correlate your logs with ours; every response
 echoes it.
 """
+
+CONTACT = {"name": "Local Offer API team", "url": "https://local-offer.uk/"}
 
 TAGS: list[dict[str, str]] = [
     {
@@ -89,6 +100,15 @@ def _problem_ref(status: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+_INTEGER = {"type": "integer", "minimum": 0}
+# Headers every response with that status carries (RFC 9110 s10.2.3, RFC 6750 s3).
+ERROR_HEADERS: dict[str, dict[str, Any]] = {
+    "401": {"WWW-Authenticate": {"description": "The bearer challenge", "schema": {"type": "string"}}},
+    "429": {"Retry-After": {"description": "Seconds to wait before trying again", "schema": _INTEGER}},
+    "503": {"Retry-After": {"description": "Seconds to wait before trying again", "schema": _INTEGER}},
+}
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     spec = get_openapi(
         title=app.title,
@@ -98,34 +118,147 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         routes=app.routes,
         tags=app.openapi_tags,
         servers=app.servers or None,
+        contact=app.contact,
     )
     components = spec.setdefault("components", {}).setdefault("schemas", {})
-    for path_item in spec.get("paths", {}).values():
-        for method, operation in path_item.items():
-            responses = operation.setdefault("responses", {})
-            if method != "get":
-                # Any write can meet another saved at the same moment on a unique key (resource.conflict).
-                responses.setdefault("409", {"description": "Conflicts with a change saved at the same time"})
-            if "requestBody" in operation:
-                responses.setdefault(
-                    "400", {"description": "The body cannot be parsed (not JSON, or not UTF-8)"}
-                )
-                responses.setdefault("413", {"description": "The body is over the size limit"})
-            responses.setdefault(
-                "500",
-                {"description": "Unexpected error; the body carries the request id, never internals"},
-            )
-            for status, response in responses.items():
-                if status.isdigit() and int(status) >= 400:
-                    # Errors are problem+json (RFC 9457), whatever FastAPI's default would say.
-                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _problem_ref(status)}}
-                    if status == "422":
-                        response["description"] = "A field is not valid; `errors` says which and why"
     # FastAPI's own validation error shapes are never returned; keep generated clients free of them.
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     _ensure_problem_schemas(components)
+    codes = problem_codes()
+    components["Problem"]["properties"]["code"]["enum"] = list(codes)
+    components["ValidationProblem"]["properties"]["code"]["enum"] = [
+        code for code, problem in codes.items() if problem.status == 422
+    ]
+    for path_item in spec.get("paths", {}).values():
+        for method, operation in path_item.items():
+            _complete_operation(method, operation)
+    _standard_schemas(spec)
+    spec = _named_by_title(spec)
+    _restore_nulls_in_examples(spec["components"]["schemas"])
     return spec
+
+
+def _complete_operation(method: str, operation: dict[str, Any]) -> None:
+    # Routes that need no principal have no security requirement of their own: say they are public.
+    operation.setdefault("security", [])
+    responses = operation.setdefault("responses", {})
+    if method != "get":
+        # Any write can meet another saved at the same moment on a unique key (resource.conflict).
+        responses.setdefault("409", {"description": "Conflicts with a change saved at the same time"})
+    if "requestBody" in operation:
+        responses.setdefault("400", {"description": describe_status(400)})
+        responses.setdefault("413", {"description": describe_status(413)})
+    responses.setdefault("500", {"description": describe_status(500)})
+    for status, response in responses.items():
+        if status.isdigit() and int(status) >= 400:
+            _problem_response(status, response)
+    if "428" in responses:
+        # The server answers 428 without If-Match, so for a client the header is required.
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
+                parameter["required"] = True
+                parameter["schema"] = _not_null(parameter["schema"])
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [X, null]` as X, keeping the description, title and examples."""
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    branches = [branch for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
+    return {**branches[0], **rest} if len(branches) == 1 else schema
+
+
+def _problem_response(status: str, response: dict[str, Any]) -> None:
+    """Errors are problem+json (RFC 9457), whatever FastAPI's default would say, each with an example."""
+    examples: dict[str, Any] = {}
+    for media in response.get("content", {}).values():
+        examples.update(media.get("examples", {}))
+    if not examples or status == "422":
+        # Whatever else an operation refuses with 422, it validates its input first.
+        examples = {**default_problem_example(int(status)), **examples}
+    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _problem_ref(status), "examples": examples}}
+    if status == "422":
+        response["description"] = describe_status(422)
+    if status in ERROR_HEADERS:
+        response["headers"] = {**ERROR_HEADERS[status], **response.get("headers", {})}
+
+
+def _standard_schemas(node: Any) -> None:
+    """Make every schema one a generator reads: files are binary; no pydantic-only keywords."""
+    if isinstance(node, dict):
+        if node.get("contentMediaType") == "application/octet-stream" and node.get("type") == "string":
+            node["format"] = "binary"  # OpenAPI 3.0's spelling, which openapi-python-client needs
+        if node.get("format") in ("date", "date-time"):
+            # Pydantic writes the bounds of a date as `ge`/`le`, which JSON Schema does not know.
+            for keyword in ("ge", "le", "gt", "lt"):
+                node.pop(keyword, None)
+        for value in node.values():
+            _standard_schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            _standard_schemas(value)
+
+
+def _named_by_title(spec: dict[str, Any]) -> dict[str, Any]:
+    """Key every schema by the class name clients will see, and refuse two schemas with one name.
+
+    FastAPI keys a name used by two modules by module path (`app__entitlements__schemas__ReasonRead`),
+    and generics and form bodies by pydantic's spelling (`Page_AdviserRead_`, `Body_import_care_leavers`);
+    generators name classes after `title`, so two schemas titled alike collide and are dropped.
+    """
+    schemas = spec["components"]["schemas"]
+    names: dict[str, str] = {}
+    for key, schema in schemas.items():
+        title = schema.get("title", key)
+        if title.startswith("Body_"):  # FastAPI's form bodies: "Body_import_care_leavers"
+            title = "".join(part.capitalize() for part in title.removeprefix("Body_").split("_")) + "Body"
+            schema["title"] = title
+        if title in names.values():
+            clash = next(k for k, t in names.items() if t == title)
+            raise ValueError(f"two schemas are named {title}: {clash} and {key}; rename one class")
+        names[key] = title
+    text = json.dumps(spec)
+    for key, title in names.items():
+        if key != title:
+            text = text.replace(f'"#/components/schemas/{key}"', f'"#/components/schemas/{title}"')
+    renamed: dict[str, Any] = json.loads(text)
+    renamed["components"]["schemas"] = {
+        names[key]: schema for key, schema in renamed["components"]["schemas"].items()
+    }
+    return renamed
+
+
+def _restore_nulls_in_examples(schemas: dict[str, Any]) -> None:
+    """Put back the nulls FastAPI strips from the document (it encodes it with `exclude_none`).
+
+    An example that omits a field the API sends as `null` contradicts its own schema (the field is
+    required) and teaches a client that the field may be missing.
+    """
+    for name, models in _models_with_examples().items():
+        if name not in schemas:
+            continue
+        if len(models) > 1:
+            raise ValueError(f"two schema classes are named {name}: {models}; rename one")
+        extra = models[0].model_config.get("json_schema_extra")
+        assert isinstance(extra, dict)
+        schemas[name]["examples"] = jsonable_encoder(extra["examples"])
+
+
+def _models_with_examples() -> dict[str, list[type[BaseModel]]]:
+    """The app's pydantic classes whose configuration gives examples, by class name."""
+    found: dict[str, list[type[BaseModel]]] = {}
+    pending: list[type[BaseModel]] = [BaseModel]
+    seen: set[type[BaseModel]] = set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        pending.extend(cls.__subclasses__())
+        extra = cls.model_config.get("json_schema_extra")
+        if cls.__module__.startswith("app.") and isinstance(extra, dict) and "examples" in extra:
+            found.setdefault(cls.__name__, []).append(cls)
+    return found
 
 
 def _ensure_problem_schemas(components: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -39,21 +40,52 @@ STATUS_FOR_KIND: dict[ErrorKind, int] = {
     ErrorKind.UNAVAILABLE: 503,
 }
 
-# Codes for errors raised by the framework itself (routing, parsing), by HTTP status.
-HTTP_STATUS_CODES: dict[int, str] = {
-    400: "request.bad_request",
-    401: "auth.unauthenticated",
-    403: "auth.forbidden",
-    404: "request.not_found",
-    405: "request.method_not_allowed",
-    406: "request.not_acceptable",
-    413: "request.too_large",
-    415: "request.unsupported_media_type",
-    422: "request.validation_failed",
-    429: "request.rate_limited",
-    500: "server.internal_error",
-    503: "server.unavailable",
+# Codes and titles for errors raised by the framework itself (routing, parsing, limits), by status.
+HTTP_PROBLEMS: dict[int, tuple[str, str]] = {
+    # FastAPI answers 400 only when it cannot parse the body (malformed JSON, form or multipart).
+    400: ("request.malformed_body", "Bad Request"),
+    401: ("auth.unauthenticated", "Unauthorized"),
+    403: ("auth.forbidden", "Forbidden"),
+    404: ("request.not_found", "Not Found"),
+    405: ("request.method_not_allowed", "Method Not Allowed"),
+    413: ("request.too_large", "Content Too Large"),
+    422: ("request.validation_failed", "The request is not valid"),
+    500: ("server.internal_error", "Internal server error"),
 }
+MALFORMED_BODY_DETAIL = "The body cannot be read: send JSON encoded as UTF-8."
+
+
+@dataclass(frozen=True)
+class ProblemCode:
+    status: int
+    title: str
+
+
+def problem_codes() -> dict[str, ProblemCode]:
+    """Every code this API answers with, and its status: the framework's and every domain error's.
+
+    Derived from the code itself (so the documented enum cannot drift): call it once the domains are
+    imported, as the OpenAPI document does. A class that does not name its own `code` is an abstract
+    base and answers with nothing itself.
+    """
+    codes = {code: ProblemCode(status, title) for status, (code, title) in HTTP_PROBLEMS.items()}
+    for cls in _subclasses(DomainError):
+        # Only the app's own: a test defining an error must not change the documented enum.
+        if "code" not in vars(cls) or not cls.__module__.startswith("app."):
+            continue
+        status = STATUS_FOR_KIND[cls.kind]
+        known = codes.get(cls.code)
+        if known is not None and known.status != status:
+            raise ValueError(f"{cls.code} is answered with both {known.status} and {status}")
+        codes[cls.code] = ProblemCode(status, cls.title)
+    return dict(sorted(codes.items()))
+
+
+def _subclasses(cls: type[DomainError]) -> list[type[DomainError]]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_subclasses(sub))
+    return found
 
 
 def problem_type(code: str) -> str:
@@ -190,13 +222,18 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = field_errors_from_validation(list(exc.errors()))
+    raw = list(exc.errors())
+    unreadable = next((e for e in raw if e.get("type") == "json_invalid"), None)
+    if unreadable is not None:
+        # Not JSON (or not UTF-8) is a body nobody could read, not a field to correct: 400, as documented.
+        reason = (unreadable.get("ctx") or {}).get("error")
+        detail = f"The body is not valid JSON ({reason}): send JSON encoded as UTF-8." if reason else None
+        return problem_response(400, *HTTP_PROBLEMS[400], detail or MALFORMED_BODY_DETAIL)
+    errors = field_errors_from_validation(raw)
     names = ", ".join(e["field"] for e in errors)
     count = len(errors)
     detail = f"{count} field{'s are' if count != 1 else ' is'} not valid: {names}."
-    return problem_response(
-        422, "request.validation_failed", "The request is not valid", detail, errors=errors
-    )
+    return problem_response(422, *HTTP_PROBLEMS[422], detail, errors=errors)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -206,15 +243,15 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Error"
-    code = HTTP_STATUS_CODES.get(status, f"http.{status}")
+    code, title = HTTP_PROBLEMS.get(status, (f"http.{status}", phrase))
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else _default_detail(status)
     headers = dict(exc.headers or {})
     if status == 405:
         # Starlette names only the first route matching the path; a path may have several.
         headers["Allow"] = _allowed_methods(request)
     if status == 400 and detail == "There was an error parsing the body":
-        code, detail = "request.malformed_body", "The body cannot be read: send JSON encoded as UTF-8."
-    return problem_response(status, code, phrase, detail, headers=headers)
+        detail = MALFORMED_BODY_DETAIL
+    return problem_response(status, code, title, detail, headers=headers)
 
 
 _METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
@@ -272,18 +309,143 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` entries for the errors an operation can return (500 and 422 are added for all)."""
-    out: dict[int | str, dict[str, Any]] = {}
-    for status in statuses:
-        out[status] = {
+# A request id as the API sends them, for documentation examples.
+EXAMPLE_REQUEST_ID = "6f0c2b1e9d8a4c7b8e5f3a2d1c0b9a87"
+
+# What each status looks like in the documentation when an operation names no more specific error:
+# the code and a sentence as the API would send them (extension members after).
+DEFAULT_PROBLEMS: dict[int, tuple[str, str, str, dict[str, Any]]] = {
+    400: (
+        "request.malformed_body",
+        "Bad Request",
+        "The body is not valid JSON (Expecting ',' delimiter): send JSON encoded as UTF-8.",
+        {},
+    ),
+    401: (
+        "auth.unauthenticated",
+        "Not signed in",
+        "Sign in first: send a bearer token in the Authorization header.",
+        {},
+    ),
+    403: (
+        "auth.role_not_allowed",
+        "Your role cannot do this",
+        "This needs one of these roles: team_manager, la_admin.",
+        {},
+    ),
+    404: ("resource.not_found", "Not found", "Nothing with that id is yours to see.", {}),
+    409: (
+        "resource.conflict",
+        "Conflict",
+        "The change conflicts with data saved at the same time. Fetch the current state and try again.",
+        {},
+    ),
+    412: (
+        "request.precondition_failed",
+        "The resource has changed",
+        "It was changed since you read it: read it again and send its current ETag in If-Match.",
+        {},
+    ),
+    413: (
+        "request.too_large",
+        "Content Too Large",
+        "The body is over the 1,000,000-byte limit for this address.",
+        {},
+    ),
+    422: (
+        "request.validation_failed",
+        "The request is not valid",
+        "1 field is not valid: facts.date_of_birth.",
+        {
+            "errors": [
+                {
+                    "location": "body",
+                    "pointer": "#/facts/date_of_birth",
+                    "field": "facts.date_of_birth",
+                    "message": "Input should be a valid date in the format YYYY-MM-DD",
+                    "code": "date_from_datetime_parsing",
+                }
+            ]
+        },
+    ),
+    428: (
+        "request.precondition_required",
+        "A precondition is required",
+        "Send If-Match with the ETag from your last read.",
+        {},
+    ),
+    429: (
+        "auth.too_many_attempts",
+        "Too many sign-in attempts",
+        "Too many failed sign-ins. Try again in 30 seconds.",
+        {"retry_after": 30},
+    ),
+    500: (
+        "server.internal_error",
+        "Internal server error",
+        "Something went wrong on our side. Quote the request id if you contact us.",
+        {},
+    ),
+    503: (
+        "server.unavailable",
+        "Service unavailable",
+        "The database is busy or unreachable. Nothing was changed; try again shortly.",
+        {},
+    ),
+}
+
+
+def problem_example(status: int, code: str, title: str, detail: str, **extensions: Any) -> dict[str, Any]:
+    """An OpenAPI example object holding the body `problem_response` would send."""
+    value = {
+        "type": problem_type(code),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": EXAMPLE_REQUEST_ID,
+        **extensions,
+    }
+    return {"summary": title, "value": value}
+
+
+def default_problem_example(status: int) -> dict[str, dict[str, Any]]:
+    code, title, detail, extensions = DEFAULT_PROBLEMS[status]
+    return {code: problem_example(status, code, title, detail, **extensions)}
+
+
+def problem_responses(*errors: int | DomainError) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the errors an operation can return (500 and 422 are added for all).
+
+    Name a status for its usual problem, or pass an error as the operation raises it
+    (`CareLeaverNotFound("No care leaver with that id is yours to see.")`) to show that one, with its
+    title as the description when only such errors answer with that status.
+    """
+    examples: dict[int, dict[str, Any]] = {}
+    titles: dict[int, list[str] | None] = {}
+    for error in errors:
+        if isinstance(error, int):
+            status, example = error, default_problem_example(error)
+            titles[status] = None
+        else:
+            status = STATUS_FOR_KIND[error.kind]
+            body = problem_example(status, error.code, error.title, error.detail, **error.extensions)
+            example = {error.code: body}
+            named = titles.setdefault(status, [])
+            if named is not None:
+                named.append(error.title)
+        examples.setdefault(status, {}).update(example)
+    return {
+        status: {
             "model": ValidationProblem if status == 422 else Problem,
-            "description": _describe(status),
+            "description": "; ".join(titles[status] or []) or describe_status(status),
+            "content": {PROBLEM_MEDIA_TYPE: {"examples": examples[status]}},
         }
-    return out
+        for status in examples
+    }
 
 
-def _describe(status: int) -> str:
+def describe_status(status: int) -> str:
     return {
         400: "The body cannot be parsed (not JSON, or not UTF-8)",
         401: "Not signed in, or the token is expired, revoked or not ours",
@@ -291,9 +453,10 @@ def _describe(status: int) -> str:
         404: "Not found, or outside what the caller may see",
         409: "Conflicts with the current state",
         412: "The `If-Match` ETag is stale: someone changed it first",
-        413: "The upload is too large",
+        413: "The body is over the size limit",
         422: "A field is not valid; `errors` says which and why",
         428: "This update needs an `If-Match` header",
         429: "Too many attempts; wait for `Retry-After` seconds",
-        503: "Not ready: the database is not reachable or not migrated",
+        500: "Unexpected error; the body carries the request id, never internals",
+        503: "Not available for now; try again after `Retry-After` seconds",
     }.get(status, HTTPStatus(status).phrase)

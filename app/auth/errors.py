@@ -75,7 +75,7 @@ class EmailTaken(DomainError):
 
 
 class NameTaken(DomainError):
-    code = "name_taken"
+    # A base: each subclass names its own code, so none is documented for this one.
     kind = ErrorKind.CONFLICT
     title = "That name is already in use"
 

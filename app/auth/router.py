@@ -11,10 +11,10 @@ from app.api.problems import problem_responses
 from app.auth import accounts, service
 from app.auth.deps import PUBLIC, CurrentPrincipal, LaAdmin, Staff, allow
 from app.auth.enums import Role, SubjectKind
+from app.auth.errors import InvalidGrant, TooManyAttempts
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
 from app.auth.schemas import (
-    LocalAuthorityRef,
     MeRead,
     PartnerOrganisationCreate,
     PartnerOrganisationRead,
@@ -30,6 +30,7 @@ from app.auth.schemas import (
 )
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
+from app.local_authorities.schemas import LocalAuthorityRef
 
 router = APIRouter(prefix="/v1", tags=["Sign-in"])
 accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
@@ -41,7 +42,7 @@ Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.SYSTEM_ADMIN))]
     "/auth/token",
     summary="Sign in, or refresh a token",
     dependencies=[PUBLIC],
-    responses=problem_responses(401, 429),
+    responses=problem_responses(InvalidGrant(), TooManyAttempts(retry_after=30)),
 )
 async def create_token(
     request: Request,

@@ -8,6 +8,7 @@ from pydantic.config import JsonDict
 
 from app.auth.enums import PartnerKind, Role, SubjectKind
 from app.core.schemas import Flag, InputModel
+from app.local_authorities.schemas import LocalAuthorityRef
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 # Deliberately plain: council addresses vary, and an address is proven by signing in, not by syntax.
@@ -66,12 +67,6 @@ class TokenResponse(BaseModel):
     refresh_token: str = Field(
         description="Single-use: each refresh returns a new one; reusing one signs you out"
     )
-
-
-class LocalAuthorityRef(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-    gss_code: str
-    name: str
 
 
 class TeamRef(BaseModel):

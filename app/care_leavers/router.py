@@ -37,7 +37,7 @@ from app.care_leavers.schemas import (
     ImportReportRead,
     LegalStatusOverrideCreate,
     LegalStatusRead,
-    ReasonRead,
+    LegalStatusReason,
     SearchText,
 )
 from app.care_leavers.service import RESOURCE
@@ -324,7 +324,7 @@ def _status_read(decision: StatusDecision, on: date) -> LegalStatusRead:
         derived=decision.derived,
         overridden=decision.overridden,
         valid_until=decision.valid_until,
-        reasons=[ReasonRead(code=r.code, text=r.text) for r in decision.reasons],
+        reasons=[LegalStatusReason(code=r.code, text=r.text) for r in decision.reasons],
     )
 
 

@@ -183,7 +183,7 @@ class CareLeaverUpdate(_Details):
         return None if value is None else _not_future(value)
 
 
-class ReasonRead(BaseModel):
+class LegalStatusReason(BaseModel):
     code: str
     text: str
 
@@ -220,7 +220,7 @@ class LegalStatusRead(BaseModel):
     valid_until: date | None = Field(
         description="The last day this holds by itself (a birthday, a leaving date)"
     )
-    reasons: list[ReasonRead]
+    reasons: list[LegalStatusReason]
 
 
 class LegalStatusOverrideCreate(InputModel):

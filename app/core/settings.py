@@ -64,7 +64,8 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     public_base_url: str = Field(
-        default="http://127.0.0.1:8000", description="Where clients reach the API; used in `next` links"
+        default="http://127.0.0.1:8000",
+        description="Where clients reach the API: the OpenAPI `servers` entry",
     )
     secret_key: SecretStr = Field(
         default=SecretStr("development-only-key-change-me-in-production-0123456789"),

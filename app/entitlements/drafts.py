@@ -38,13 +38,13 @@ from app.entitlements.repository import OfferRepository, VersionPointer
 from app.entitlements.schemas import (
     EntitlementRead,
     EntitlementWrite,
-    LocalAuthorityRef,
     OfferDraftCreate,
     OfferDraftRead,
     OfferPublicationCreate,
 )
 from app.local_authorities.errors import LocalAuthorityNotFound
 from app.local_authorities.models import LocalAuthority
+from app.local_authorities.schemas import LocalAuthorityRef
 
 VERSION = "offer_version"
 ENTITLEMENT = "entitlement"

@@ -23,15 +23,15 @@ from app.entitlements.rules import CompiledOffer, EntitlementData, Places, Unit,
 from app.entitlements.rules.params import describe
 from app.entitlements.schemas import (
     AmountRuleRead,
-    ContactRead,
+    EntitlementContact,
     EntitlementRead,
-    LocalAuthorityRef,
     OfferRead,
     ParameterRead,
     ParameterValueRead,
     ProviderRead,
     SourceRead,
 )
+from app.local_authorities.schemas import LocalAuthorityRef
 
 CACHE_SIZE = 64  # versions: two councils' current offers plus the past versions asked about
 
@@ -131,7 +131,7 @@ def entitlement_read(row: Entitlement) -> EntitlementRead:
         provider=ProviderRead(kind=row.provider_kind, name=row.provider_name),
         how_to_claim=row.how_to_claim,
         evidence=list(row.evidence),
-        contacts=[ContactRead.model_validate(c) for c in row.contacts],
+        contacts=[EntitlementContact.model_validate(c) for c in row.contacts],
         available_from=row.available_from,
         withdrawn_from=row.withdrawn_from,
         amount=AmountRuleRead.model_validate(row.amount) if row.amount else None,

@@ -19,8 +19,10 @@ from app.api.deps import PUBLIC, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, raw_page
 from app.api.problems import problem_responses
 from app.core.clock import uk_today, utc_now
+from app.core.errors import field_error
 from app.entitlements import service
 from app.entitlements.enums import Category
+from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
 from app.entitlements.published import strong_etag
 from app.entitlements.schemas import (
     EARLIEST_DATE,
@@ -30,6 +32,7 @@ from app.entitlements.schemas import (
     EntitlementRead,
     OfferRead,
 )
+from app.local_authorities.errors import LocalAuthorityNotFound
 
 # The published offer and the calculator are public information: no sign-in.
 router = APIRouter(dependencies=[PUBLIC])
@@ -58,6 +61,13 @@ OnQuery = Annotated[
 CategoryQuery = Annotated[Category | None, Query(description="Only entitlements in this category")]
 
 
+# The problems a public read meets, as the documentation shows them.
+UNKNOWN_COUNCIL = LocalAuthorityNotFound("No local authority has the GSS code E06000099.")
+NOT_PUBLISHED = OfferNotPublished(
+    "Nottingham City Council had not published its Local Offer in this service on 1 April 2024."
+)
+
+
 def _ok(model: type[Any]) -> dict[int | str, dict[str, Any]]:
     return {200: {"model": model, "headers": conditional_headers_doc()}, **not_modified_doc()}
 
@@ -67,7 +77,7 @@ def _ok(model: type[Any]) -> dict[int | str, dict[str, Any]]:
     summary="Get a council's Local Offer",
     tags=["Local Offer"],
     response_model=OfferRead,
-    responses={**_ok(OfferRead), **problem_responses(404)},
+    responses={**_ok(OfferRead), **problem_responses(UNKNOWN_COUNCIL, NOT_PUBLISHED)},
 )
 async def get_offer(
     gss_code: GssPath,
@@ -128,7 +138,15 @@ async def list_entitlements(
     summary="Get one entitlement",
     tags=["Local Offer"],
     response_model=EntitlementRead,
-    responses={**_ok(EntitlementRead), **problem_responses(404)},
+    responses={
+        **_ok(EntitlementRead),
+        **problem_responses(
+            UNKNOWN_COUNCIL,
+            EntitlementNotFound(
+                "Nottingham City Council's offer (version 3) has no entitlement 'setting-up-home'."
+            ),
+        ),
+    },
 )
 async def get_entitlement(
     gss_code: GssPath,
@@ -155,7 +173,16 @@ async def get_entitlement(
     summary="Check what a young person could get",
     tags=["Eligibility"],
     response_model=EligibilityReport,
-    responses=problem_responses(400, 404, 422),
+    responses=problem_responses(
+        400,
+        UNKNOWN_COUNCIL,
+        NOT_PUBLISHED,
+        422,
+        FactsInvalid(
+            "These facts do not fit together: facts.left_care_on.",
+            errors=[field_error("facts.left_care_on", "is before the date of birth")],
+        ),
+    ),
 )
 async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Response:
     """For every entitlement in the council's current offer: eligible, not eligible or unknown, and why.

@@ -27,6 +27,7 @@ from app.entitlements.enums import (
     University,
 )
 from app.entitlements.rules import Outcome, Period, Qualifier, Unit
+from app.local_authorities.schemas import LocalAuthorityRef
 
 # Dates far outside a care leaver's life are refused at the edge, so date arithmetic never overflows.
 EARLIEST_DATE = date(1900, 1, 1)
@@ -155,7 +156,7 @@ class AmountRuleRead(BaseModel):
     qualifier: Qualifier = Field(description="`up_to` a maximum, `at_least` a minimum, or `exactly`")
 
 
-class ContactRead(BaseModel):
+class EntitlementContact(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_CONTACT]})
 
     label: str
@@ -188,7 +189,7 @@ class EntitlementRead(BaseModel):
     provider: ProviderRead
     how_to_claim: str
     evidence: list[str] = Field(description="What to have ready when claiming")
-    contacts: list[ContactRead]
+    contacts: list[EntitlementContact]
     available_from: date | None = Field(description="The first day it is offered, if it started recently")
     withdrawn_from: date | None = Field(description="The first day it is no longer offered")
     amount: AmountRuleRead | None
@@ -198,15 +199,6 @@ class EntitlementRead(BaseModel):
         "an offline app can show it, the server evaluates it"
     )
     sources: list[SourceRead]
-
-
-class LocalAuthorityRef(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"gss_code": "E10000024", "name": "Nottinghamshire County Council"}]}
-    )
-
-    gss_code: str
-    name: str
 
 
 class OfferRead(BaseModel):
@@ -499,7 +491,7 @@ _RESULT: JsonDict = {
 }
 
 
-class ReasonRead(BaseModel):
+class EligibilityReason(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_REASON]})
 
     code: str = Field(description="Machine code of the condition, stable for a given rule")
@@ -537,7 +529,7 @@ class EligibilityResult(BaseModel):
     entitlement: str = Field(description="The entitlement's code")
     title: str
     outcome: Outcome
-    reasons: list[ReasonRead] = Field(description="Every condition that decided the outcome, in words")
+    reasons: list[EligibilityReason] = Field(description="Every condition that decided the outcome, in words")
     missing_facts: list[str] = Field(description="For `unknown`: the facts that would decide it")
     amount: AmountDue | None
     starts_on: date | None = Field(

@@ -8,6 +8,7 @@ from app.api.deps import PUBLIC, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.local_authorities import service
+from app.local_authorities.errors import LocalAuthorityNotFound
 from app.local_authorities.schemas import LocalAuthorityRead
 
 router = APIRouter(prefix="/v1/local-authorities", tags=["Local authorities"], dependencies=[PUBLIC])
@@ -30,7 +31,11 @@ async def list_local_authorities(
     return page_of(request, response, window.map(LocalAuthorityRead.model_validate), limit)
 
 
-@router.get("/{gss_code}", summary="Get a council and its districts", responses=problem_responses(404))
+@router.get(
+    "/{gss_code}",
+    summary="Get a council and its districts",
+    responses=problem_responses(LocalAuthorityNotFound("No local authority has the GSS code E06000099.")),
+)
 async def get_local_authority(gss_code: GssPath, session: SessionDep) -> LocalAuthorityRead:
     """One council by its GSS code, with its district and borough councils. Public."""
     return LocalAuthorityRead.model_validate(await service.get_local_authority(session, gss_code))

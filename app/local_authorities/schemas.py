@@ -28,6 +28,18 @@ _ASHFIELD_EXAMPLE: JsonDict = {
 }
 
 
+class LocalAuthorityRef(BaseModel):
+    """A council by its GSS code and name, where another record names it."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={"examples": [{"gss_code": "E10000024", "name": "Nottinghamshire County Council"}]},
+    )
+
+    gss_code: str
+    name: str
+
+
 class DistrictRead(BaseModel):
     """A district or borough council: where a Nottinghamshire care leaver claims council tax exemption."""
 

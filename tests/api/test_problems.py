@@ -137,3 +137,36 @@ async def test_a_csv_file_over_a_json_body_s_limit_is_read_and_a_huge_cell_is_a_
     body = assert_problem(response, 422, "request.invalid")
     assert body["errors"][0]["field"] == "file"
     assert "field limit" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"local_authority": "E06000018", ', b'{"local_authority": "Caf\xe9"}', b"not json"],
+    ids=["truncated", "not-utf-8", "not-json"],
+)
+async def test_a_body_that_is_not_json_is_a_400_malformed_body(
+    client: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await client.post(
+        "/v1/eligibility/check", content=body, headers={"Content-Type": "application/json"}
+    )
+    problem = assert_problem(response, 400, "request.malformed_body")
+    assert "UTF-8" in problem["detail"]
+    assert "errors" not in problem
+
+
+async def test_json_with_a_wrong_field_is_still_a_422_naming_it(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/eligibility/check", json={"local_authority": "E06000018", "facts": 3})
+    body = assert_problem(response, 422, "request.validation_failed")
+    assert [e["field"] for e in body["errors"]] == ["facts"]
+
+
+async def test_a_broken_multipart_body_is_a_400_malformed_body(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    response = await client.post(
+        "/v1/care-leavers/imports",
+        content=b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nunterminated',
+        headers={**world.headers("admin_city"), "Content-Type": "multipart/form-data"},
+    )
+    assert_problem(response, 400, "request.malformed_body")

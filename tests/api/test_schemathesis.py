@@ -53,6 +53,15 @@ CHECKS = [
 ]
 
 
+# A change sent without its required If-Match is refused with 428 (RFC 6585), or with 409 when it could
+# not succeed anyway (a plan in the wrong state: RFC 9110 s13.2.1 evaluates preconditions only for a
+# request that would otherwise succeed); schemathesis's default list for a missing header has neither.
+MISSING_HEADER_STATUSES = (
+    "\n[checks.missing_required_header]\n"
+    'expected-statuses = ["400", "401", "403", "406", "409", "415", "422", "428"]\n'
+)
+
+
 @dataclass
 class Identity:
     name: str
@@ -277,6 +286,7 @@ def run_schemathesis(
     parameter_lines = "".join(f'"{k}" = "{v}"\n' for k, v in (parameters or {}).items())
     (work / "schemathesis.toml").write_text(
         f'[auth.wfc]\npath = "{work / "wfc.json"}"\n{peer_line}\n[warnings]\nfail-on = ["missing_auth"]\n'
+        + MISSING_HEADER_STATUSES
         + (f"\n[parameters]\n{parameter_lines}" if parameter_lines else "")
         + "".join(
             f'\n[[operations]]\ninclude-operation-id = "{operation}"\n'
