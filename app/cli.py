@@ -20,8 +20,10 @@ from app.db.engine import create_engine_for
 from app.db.idempotency import prune as prune_keys
 from app.db.session import Database
 from app.demo.loader import demo_steps, load_demo_data
+from app.wiring import wire
 
 cli = typer.Typer(help="Local Offer API management commands.", no_args_is_help=True, add_completion=False)
+cli.callback()(wire)  # before any command runs: every domain hears about record changes
 console = Console(stderr=True)
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi" / "openapi.json"

@@ -31,6 +31,7 @@ from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
 from app.pathway_plans.router import router as pathway_plans_router
+from app.wiring import wire
 
 ROUTERS = [
     health.router,
@@ -52,6 +53,7 @@ ROUTERS = [
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    wire()  # every domain hears about the changes it depends on, whatever was imported
     db = Database(create_engine_for(settings))
 
     @asynccontextmanager

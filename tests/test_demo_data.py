@@ -73,13 +73,16 @@ async def test_demo_accounts_sign_in_in_demo_mode_and_see_different_caseloads(
                     "/v1/auth/token", data={"grant_type": "password", "username": email, "password": "demo"}
                 )
             ).json()["access_token"]
-            me = await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+            signed_in = {"Authorization": f"Bearer {token}"}
+            me = await client.get("/v1/me", headers=signed_in)
             own = await client.get(
                 "/v1/care-leavers",
-                params={"adviser_id": me.json()["user_id"], "limit": 100},
-                headers={"Authorization": f"Bearer {token}"},
+                params={"adviser_id": me.json()["adviser_id"], "limit": 100},
+                headers=signed_in,
             )
             seen[email] = {p["id"] for p in own.json()["items"]}
+            caseload = await client.get("/v1/me/caseload", params={"limit": 100}, headers=signed_in)
+            assert {e["care_leaver_id"] for e in caseload.json()["items"]} == seen[email]
         assert seen["pa1@nottingham.demo"]
         assert seen["pa2@nottingham.demo"]
         assert not seen["pa1@nottingham.demo"] & seen["pa2@nottingham.demo"]

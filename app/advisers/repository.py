@@ -17,6 +17,8 @@ from app.care_leavers.repository import allocation_in_force, join_current_advise
 from app.db.pagination import SortKey, Window, keyset_page
 
 REQUESTS_OLDEST_FIRST = SortKey("created_at", (SupportRequest.created_at, SupportRequest.id))
+# Named for this list, so a cursor from another list of people sorted by name is refused here.
+CASELOAD_BY_NAME = SortKey("caseload", (CareLeaver.family_name, CareLeaver.given_name, CareLeaver.id))
 
 
 class AdviserRepository:
@@ -63,19 +65,30 @@ class AdviserRepository:
         rows = (await self.session.execute(stmt)).all()
         return {adviser_id: int(count) for adviser_id, count in rows}
 
-    async def caseload(self, adviser_id: uuid.UUID, today: date) -> list[tuple[CareLeaver, date]]:
-        """Everyone currently allocated to the adviser, with the date it started: one query."""
+    async def caseload(
+        self, adviser_id: uuid.UUID, today: date, *, limit: int, cursor: str | None
+    ) -> Window[tuple[CareLeaver, date]]:
+        """A page of the people currently allocated to the adviser, by name, each with the day the
+        allocation started: two queries."""
         stmt = (
-            select(CareLeaver, AdviserAllocation.started_on)
+            select(CareLeaver)
             .join(AdviserAllocation, AdviserAllocation.care_leaver_id == CareLeaver.id)
             .where(
                 AdviserAllocation.adviser_id == adviser_id,
                 allocation_in_force(today),
                 CareLeaver.closed_on.is_(None),
             )
-            .order_by(CareLeaver.family_name, CareLeaver.given_name, CareLeaver.id)
         )
-        return [(person, started) for person, started in (await self.session.execute(stmt)).all()]
+        window = await keyset_page(self.session, stmt, CASELOAD_BY_NAME, limit=limit, cursor=cursor)
+        if not window.items:
+            return Window([], window.next_cursor)
+        started = select(AdviserAllocation.care_leaver_id, AdviserAllocation.started_on).where(
+            AdviserAllocation.adviser_id == adviser_id,
+            allocation_in_force(today),
+            AdviserAllocation.care_leaver_id.in_([p.id for p in window.items]),
+        )
+        since: dict[uuid.UUID, date] = dict((await self.session.execute(started)).all())
+        return window.map(lambda person: (person, since[person.id]))
 
     async def in_care_without_adviser(
         self, local_authority_id: uuid.UUID, born_on_or_before: date, today: date

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.advisers import service
 from app.advisers.schemas import (
     AdviserContact,
     AdviserRead,
     AdviserUpdate,
-    Caseload,
     CaseloadEntry,
     MyAdviser,
     ServiceContacts,
@@ -22,18 +22,21 @@ from app.advisers.schemas import (
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
-from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff
+from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, allow
+from app.auth.enums import Role
 from app.auth.models import UserAccount
+from app.auth.principal import Principal
 from app.auth.schemas import TeamRef
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
-from app.contacts.service import contact_summaries
 from app.core.clock import uk_today
 from app.core.dates import age_on
 from app.local_authorities.schemas import LocalAuthorityRead
-from app.pathway_plans.service import plan_summaries
 
 router = APIRouter(prefix="/v1", tags=["Personal advisers"])
+
+# Only a personal adviser has a caseload of their own (a manager or admin asks for an adviser's by id).
+PersonalAdviser = Annotated[Principal, Depends(allow(Role.PERSONAL_ADVISER))]
 
 
 def _adviser_read(adviser: UserAccount, caseload_size: int) -> AdviserRead:
@@ -114,39 +117,61 @@ async def update_adviser(
     return _adviser_read(adviser, size)
 
 
+def _caseload_entry(line: service.CaseloadLine, today: date) -> CaseloadEntry:
+    person, contact, plan = line.person, line.contact, line.plan
+    return CaseloadEntry(
+        care_leaver_id=person.id,
+        name=person.display_name,
+        age=age_on(person.date_of_birth, today),
+        legal_status=person.legal_status,
+        allocated_on=line.allocated_on,
+        last_contact_at=person.last_contact_at,
+        next_contact_due_on=person.next_contact_due_on,
+        days_contact_overdue=contact.days_overdue if contact else 0,
+        open_contact_requests=contact.open_contact_requests if contact else 0,
+        overdue_actions=contact.overdue_actions if contact else 0,
+        overdue_plan_actions=plan.overdue_actions if plan else 0,
+        plan_review_due_on=plan.review_due_on if plan else None,
+    )
+
+
 @router.get(
     "/advisers/{adviser_id:uuid}/caseload",
     summary="An adviser's caseload",
     responses=problem_responses(401, 403, 404),
 )
-async def get_caseload(adviser_id: AdviserId, principal: Staff, session: SessionDep) -> Caseload:
-    """Each young person with their age, status, last contact, when contact is next due, open call-back
-    requests and overdue actions. For the adviser, their team and manager, and admins."""
+async def get_caseload(
+    request: Request,
+    response: Response,
+    adviser_id: AdviserId,
+    principal: Staff,
+    session: SessionDep,
+    limit: LimitQuery = 25,
+    cursor: CursorQuery = None,
+) -> Page[CaseloadEntry]:
+    """Each young person allocated to the adviser, by family name, with their age, status, last contact,
+    when contact is next due, open call-back requests, overdue actions and when their pathway plan is
+    next reviewed. For the adviser, their team and manager, and admins. The adviser's own details and
+    caseload size: `GET /v1/advisers/{adviser_id}`."""
     today = uk_today()
-    adviser, size, entries = await service.caseload(session, principal, adviser_id, today)
-    ids = [p.id for p, _ in entries]
-    summaries = await contact_summaries(session, ids, today)
-    plans = await plan_summaries(session, ids, today)
-    items = []
-    for person, allocated_on in entries:
-        summary, plan = summaries.get(person.id), plans.get(person.id)
-        items.append(
-            CaseloadEntry(
-                care_leaver_id=person.id,
-                name=person.display_name,
-                age=age_on(person.date_of_birth, today),
-                legal_status=person.legal_status,
-                allocated_on=allocated_on,
-                last_contact_at=person.last_contact_at,
-                next_contact_due_on=person.next_contact_due_on,
-                days_contact_overdue=summary.days_overdue if summary else 0,
-                open_contact_requests=summary.open_contact_requests if summary else 0,
-                overdue_actions=summary.overdue_actions if summary else 0,
-                overdue_plan_actions=plan.overdue_actions if plan else 0,
-                plan_review_due_on=plan.review_due_on if plan else None,
-            )
-        )
-    return Caseload(adviser=_adviser_read(adviser, size), items=items)
+    window = await service.caseload(session, principal, adviser_id, today, limit=limit, cursor=cursor)
+    return page_of(request, response, window.map(lambda line: _caseload_entry(line, today)), limit)
+
+
+@router.get("/me/caseload", summary="My caseload", responses=problem_responses(401, 403))
+async def get_my_caseload(
+    request: Request,
+    response: Response,
+    principal: PersonalAdviser,
+    session: SessionDep,
+    limit: LimitQuery = 25,
+    cursor: CursorQuery = None,
+) -> Page[CaseloadEntry]:
+    """For a personal adviser: the young people allocated to you, exactly as
+    `GET /v1/advisers/{adviser_id}/caseload` gives them for your own id (your `adviser_id` in `GET /v1/me`)."""
+    today = uk_today()
+    window = await service.my_caseload(session, principal, today, limit=limit, cursor=cursor)
+    return page_of(request, response, window.map(lambda line: _caseload_entry(line, today)), limit)
 
 
 @router.get("/me/adviser", summary="My personal adviser", responses=problem_responses(401, 403))

@@ -98,13 +98,6 @@ class CaseloadEntry(BaseModel):
     )
 
 
-class Caseload(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"adviser": _ADVISER, "items": []}]})
-
-    adviser: AdviserRead
-    items: list[CaseloadEntry]
-
-
 class UnallocatedYoungPerson(BaseModel):
     """Someone still in care, 17¼ or older, with no personal adviser: one is due by 17½."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,7 @@ from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import CareLeaver, SupportRequest
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import load_for_read
+from app.contacts.service import ContactSummary, contact_summaries
 from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months, age_on
 from app.core.errors import Forbidden, InvalidInput, field_error
@@ -31,6 +33,7 @@ from app.db.pagination import Window
 from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
+from app.pathway_plans.service import PlanSummary, plan_summaries
 
 
 class _AlreadyOpen(Exception):
@@ -112,26 +115,50 @@ async def update_adviser(
     return adviser, sizes.get(adviser.id, 0)
 
 
+@dataclass(frozen=True, slots=True)
+class CaseloadLine:
+    person: CareLeaver
+    allocated_on: date
+    contact: ContactSummary | None
+    plan: PlanSummary | None
+
+
 async def caseload(
-    session: AsyncSession, principal: Principal, adviser_id: uuid.UUID, today: date
-) -> tuple[UserAccount, int, list[tuple[CareLeaver, date]]]:
-    """The adviser's caseload, for them, their team, their manager and admins (others: 403)."""
+    session: AsyncSession,
+    principal: Principal,
+    adviser_id: uuid.UUID,
+    today: date,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> Window[CaseloadLine]:
+    """A page of the adviser's caseload, by name, with what the adviser needs to act on, in a constant
+    number of queries. For the adviser, their team and manager, and admins (others: 403)."""
     adviser = await _adviser_in_council(session, principal, adviser_id)
     same_team = adviser.team_id is not None and adviser.team_id == principal.team_id
     if not (adviser.id == principal.user_id or principal.has(Role.LA_ADMIN) or same_team):
         raise CaseloadOutOfScope("Only the adviser, their team and managers, and admins see this caseload.")
-    entries = await AdviserRepository(session).caseload(adviser.id, today)
+    window = await AdviserRepository(session).caseload(adviser.id, today, limit=limit, cursor=cursor)
+    ids = [p.id for p, _ in window.items]
+    contacts, plans = await contact_summaries(session, ids, today), await plan_summaries(session, ids, today)
     await record(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         "caseload",
         resource_id=adviser.id,
-        subjects=[p.id for p, _ in entries],
+        subjects=ids,
         local_authority_id=adviser.local_authority_id,
-        details={"count": len(entries)},
+        details={"count": len(ids)},
     )
-    return adviser, len(entries), entries
+    return window.map(lambda row: CaseloadLine(row[0], row[1], contacts.get(row[0].id), plans.get(row[0].id)))
+
+
+async def my_caseload(
+    session: AsyncSession, principal: Principal, today: date, *, limit: int, cursor: str | None
+) -> Window[CaseloadLine]:
+    """The signed-in personal adviser's own caseload: the same use case, with their own id."""
+    return await caseload(session, principal, principal.user_id, today, limit=limit, cursor=cursor)
 
 
 async def unallocated_young_people(

@@ -29,7 +29,8 @@ class PartnerKind(StrEnum):
 
 
 class ConsentRecipient(StrEnum):
-    """Who a young person has agreed their status may be shared with (STATUTE.md section 7)."""
+    """Who a young person has agreed their status may be shared with: recorded per recipient, and
+    withdrawn the moment they say so."""
 
     DISTRICT_COUNCIL = "district_council"
     UNIVERSITY = "university"

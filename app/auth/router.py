@@ -87,7 +87,8 @@ async def sign_out(principal: CurrentPrincipal, session: SessionDep) -> Response
 
 @router.get("/me", summary="Who am I?", responses=problem_responses(401))
 async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
-    """The signed-in subject: kind, roles, council, team or organisation, and a care leaver's own record id."""
+    """The signed-in subject: kind, roles, council, team or organisation, a care leaver's own record id,
+    and a personal adviser's adviser id."""
     user = await AuthRepository(session).user(principal.user_id)
     assert user is not None  # authentication just loaded it
     return MeRead(
@@ -103,6 +104,7 @@ async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
         if user.partner_organisation
         else None,
         care_leaver_id=user.care_leaver_id,
+        adviser_id=user.id if principal.has(Role.PERSONAL_ADVISER) else None,
         signed_in_with=principal.issuer or "local",
     )
 

@@ -98,6 +98,7 @@ class MeRead(BaseModel):
                     "team": None,
                     "partner_organisation": None,
                     "care_leaver_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e80",
+                    "adviser_id": None,
                     "signed_in_with": "local",
                 }
             ]
@@ -112,6 +113,10 @@ class MeRead(BaseModel):
     team: TeamRef | None
     partner_organisation: PartnerRef | None
     care_leaver_id: uuid.UUID | None = Field(description="For a care leaver: their own record's id")
+    adviser_id: uuid.UUID | None = Field(
+        description="For a personal adviser: their adviser id (as in `/v1/advisers/{adviser_id}` and the "
+        "`adviser_id` filters; their caseload is `/v1/me/caseload`); null for everyone else"
+    )
     signed_in_with: str = Field(description="`local`, or the issuer of the council identity provider")
 
 

@@ -4,7 +4,7 @@ from enum import StrEnum
 
 
 class RecordStatus(StrEnum):
-    """Legal status (STATUTE.md section 1; Children Act 1989 ss19B, 23A, 23C, 23CA, 23CZB, 24)."""
+    """Legal status (Children Act 1989 Schedule 2 para 19B, ss23A, 23C, 23CA, 23CZB and 24)."""
 
     ELIGIBLE = "eligible"
     RELEVANT = "relevant"
@@ -52,7 +52,7 @@ class SupportRequestStatus(StrEnum):
 
 
 class Accommodation(StrEnum):
-    """SSDA903 ACCOM letters (STATUTE.md section 5); suitability is recorded separately."""
+    """ACCOM letters of the Department for Education's SSDA903 return; suitability is recorded separately."""
 
     PARENTS_OR_RELATIVES = "B"
     COMMUNITY_HOME = "C"
@@ -74,7 +74,7 @@ class Accommodation(StrEnum):
 
 
 class Activity(StrEnum):
-    """SSDA903 ACTIV codes (STATUTE.md section 5): F full-time, P part-time, G not in EET."""
+    """ACTIV codes of the Department for Education's SSDA903 return: F full-time, P part-time, G not in EET."""
 
     HIGHER_EDUCATION_FULL_TIME = "F1"
     HIGHER_EDUCATION_PART_TIME = "P1"

@@ -337,7 +337,8 @@ async def get_legal_status(
     care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep, on: OnQuery = None
 ) -> LegalStatusRead:
     """Eligible, relevant, former relevant (in education or training from 21), qualifying, or none, on any
-    date, derived from the care history and circumstances as they stood then (STATUTE.md section 1)."""
+    date, derived from the care history and circumstances as they stood then (Children Act 1989
+    Schedule 2 para 19B, ss23A, 23C, 23CA and 24)."""
     when = on or uk_today()
     person = await service.read_person(session, principal, care_leaver_id, "legal_status")
     return _status_read(await history.decide(session, person, when), when)
@@ -456,7 +457,7 @@ async def close_case(
     "/{care_leaver_id:uuid}/closure", summary="Reopen the case", responses=problem_responses(401, 403, 404)
 )
 async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: SessionDep) -> CareLeaverRead:
-    """A care leaver may ask for support again at any time up to 25 (seeds 001, 003)."""
+    """A care leaver may ask for support again at any time up to 25 (Children Act 1989 s23CZB)."""
     person, scope = await service.load_for_write(session, principal, care_leaver_id)
     person = await history.reopen_case(session, principal, person)
     return to_read(person, principal.local_authority_gss or "", await service.current_adviser(session, scope))

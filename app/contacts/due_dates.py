@@ -3,8 +3,7 @@ their date of birth and their council's contact policy (the rule itself is `poli
 
 They are recomputed when a contact is recorded or amended, when a council's policy changes (the whole
 council), and when the record changes (`app.care_leavers.hooks`: a new record, a corrected date of birth,
-a closed case); the subscriber is registered when this module is imported, which importing
-`app.contacts.service` does.
+a closed case): `app.wiring` subscribes `refresh_after_records_change` to those changes.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.care_leavers.hooks import on_records_changed
 from app.contacts.models import ContactPolicy
 from app.contacts.policy import Band, next_contact_due
 from app.contacts.repository import ContactRepository, ContactStatus, DueDateInputs
@@ -81,7 +79,6 @@ async def refresh_every_council(session: AsyncSession) -> int:
     return count
 
 
-@on_records_changed
 async def refresh_after_records_change(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
     """New records, a corrected date of birth or a closed case move the due date (one batch)."""
     await refresh_contact_status(session, care_leaver_ids)

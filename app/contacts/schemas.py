@@ -473,7 +473,7 @@ class ContactPolicyRead(BaseModel):
                             "max_age": 21,
                             "max_interval_days": 56,
                             "description": "Care leavers under 21 are seen or spoken to at least every 8 weeks.",
-                            "source": "Care Leavers (England) Regulations 2010 reg 8 (STATUTE.md section 3)",
+                            "source": "Care Leavers (England) Regulations 2010 reg 8",
                             "last_checked": "2026-11-23",
                             "needs_checking": True,
                         },

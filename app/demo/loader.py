@@ -13,6 +13,7 @@ from app.demo.contacts import load_contacts
 from app.demo.people import load_people
 from app.demo.plans import load_plans
 from app.demo.records import load_records
+from app.wiring import wire
 
 
 class DemoModeRequired(RuntimeError):
@@ -42,6 +43,7 @@ async def load_demo_data(
     on_step: Callable[[DemoStep, int], None] | None = None,
 ) -> dict[str, int]:
     """Load every demo step; refuses outside demo mode, so fictional people never reach a real council."""
+    wire()  # the steps change records, and contact and review dates must follow
     if not settings.demo:
         raise DemoModeRequired("Demo data loads only in demo mode: set LOCAL_OFFER_DEMO=true.")
     added: dict[str, int] = {}

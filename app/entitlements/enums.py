@@ -39,7 +39,8 @@ class OfferStatus(StrEnum):
 
 
 class LegalStatusName(StrEnum):
-    """The statuses a caller may state (STATUTE.md section 1); the engine derives them otherwise."""
+    """The statuses a caller may state (Children Act 1989 Schedule 2 para 19B, ss23A, 23C and 24); the
+    engine derives them otherwise."""
 
     ELIGIBLE = "eligible"
     RELEVANT = "relevant"

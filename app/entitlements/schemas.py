@@ -49,7 +49,7 @@ _SOURCE: JsonDict = {
         "Nottinghamshire County Council, report to Children and Young People's Committee, 7 March 2022, "
         "para 59: exemption from Council Tax for all care leavers up to 25"
     ),
-    "document": "../shared/domain/seeds/001_e007e8d9b073f7e7.txt",
+    "document": None,
     "last_checked": "2026-11-23",
     "needs_checking": False,
 }
@@ -111,7 +111,10 @@ class SourceRead(BaseModel):
 
     id: str = Field(description="Referred to by the rule's conditions and the parameters' values")
     citation: str = Field(description="The statute section or council document, in words")
-    document: str | None = Field(description="The document itself: a seed file path or a URL")
+    document: str | None = Field(
+        description="Where anyone can read the document (legislation.gov.uk, GOV.UK); null where the "
+        "citation alone names it (a council's committee papers)"
+    )
     last_checked: date
     needs_checking: bool = Field(
         description="True where the service had to interpret the source and the council should confirm it"
@@ -233,7 +236,8 @@ class SourceWrite(InputModel):
 
     id: SourceId
     citation: Text
-    document: Annotated[str, StringConstraints(max_length=300)] | None = None
+    # A link a young person can follow, never a path to a file of ours.
+    document: Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=300)] | None = None
     last_checked: BoundedDate
     needs_checking: Flag = False
 

@@ -13,7 +13,8 @@ class PlanStatus(StrEnum):
 
 
 class SectionKind(StrEnum):
-    """The plan's sections, covering CLR 2010 Schedule 1 (STATUTE.md section 2) in the councils' words.
+    """The plan's sections, covering the Care Leavers (England) Regulations 2010 Schedule 1, in the councils'
+    words.
 
     Schedule 1 (1) contact and personal support is `people_involved`; (2) and (3) are education, training
     and employment; (4) is `contingency_plan`; (5) accommodation; (6) family and relationships; (7)

@@ -534,7 +534,8 @@ class StatusCount(BaseModel):
 
 class PlanMeasure(BaseModel):
     """The board measure: % of young people who should have a plan whose plan was authorised in the last
-    six months (target 95%, seed 003)."""
+    six months (target 95%: Nottingham City Council, Corporate Parenting Board 17 May 2021, 2020/21 Q4
+    performance report)."""
 
     model_config = ConfigDict(
         json_schema_extra={

@@ -23,7 +23,6 @@ from app.audit.service import record, record_even_if_rolled_back
 from app.auth.enums import Role
 from app.auth.policy import PersonScope, may_write
 from app.auth.principal import Principal
-from app.care_leavers import hooks
 from app.care_leavers.errors import CareLeaverNotFound, ReadOnlyAccess
 from app.care_leavers.models import CareLeaver, Circumstance
 from app.care_leavers.repository import CareLeaverRepository
@@ -388,7 +387,6 @@ def _review_due(person: CareLeaver, entries: Iterable[Circumstance], authorised_
     )
 
 
-@hooks.on_records_changed
 async def refresh_review_due(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
     """After changes to records (a move, a course, a child, a corrected date of birth), in the same unit
     of work: bring each current plan's review forward if a trigger calls for it. One query finds the

@@ -33,7 +33,9 @@ async def test_a_caseload_shows_what_the_adviser_must_act_on(
     body = (
         await client.get(f"/v1/advisers/{world.users['pa_a1'].id}/caseload", headers=world.headers("pa_a1"))
     ).json()
-    assert body["adviser"]["caseload_size"] == 2
+    # The list envelope every other list has; the adviser's own details are GET /v1/advisers/{id}.
+    assert set(body) == {"items", "limit", "next_cursor", "next"}
+    assert (body["limit"], body["next_cursor"], body["next"]) == (25, None, None)
     entries = {e["care_leaver_id"]: e for e in body["items"]}
     assert set(entries) == {str(world.id("p_a1")), str(world.id("p_a3"))}
     assert entries[str(world.id("p_a1"))]["days_contact_overdue"] == 3
@@ -44,7 +46,7 @@ async def test_a_caseload_of_60_takes_the_same_queries_as_a_caseload_of_1(
     client: httpx.AsyncClient, session: AsyncSession, world: World, count_queries: list[str]
 ) -> None:
     adviser = world.users["pa_b1"]
-    url, headers = f"/v1/advisers/{adviser.id}/caseload", world.headers("pa_b1")
+    url, headers = f"/v1/advisers/{adviser.id}/caseload?limit=100", world.headers("pa_b1")
     await client.get(url, headers=headers)  # warm: the principal's lookups are the same every time
     count_queries.clear()
     assert len((await client.get(url, headers=headers)).json()["items"]) == 1
@@ -54,6 +56,55 @@ async def test_a_caseload_of_60_takes_the_same_queries_as_a_caseload_of_1(
     count_queries.clear()
     assert len((await client.get(url, headers=headers)).json()["items"]) == 60
     assert len(count_queries) == one
+
+
+async def test_a_long_caseload_comes_in_pages_by_name_that_add_up_to_everyone(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    adviser = world.users["pa_b1"]  # p_b1 (Delta), and 29 more
+    for n in range(29):
+        await f.care_leaver(session, adviser=adviser, family_name=f"Zulu{n:02d}")
+    url, headers = f"/v1/advisers/{adviser.id}/caseload?limit=12", world.headers("pa_b1")
+    names: list[str] = []
+    while url:
+        response = await client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        assert len(page["items"]) <= 12 and page["limit"] == 12
+        if page["next"]:
+            assert response.headers["Link"] == f'<{page["next"]}>; rel="next"'
+        names += [e["name"] for e in page["items"]]
+        url = page["next"]
+    assert len(names) == 30 == len(set(names))
+    assert names == sorted(names, key=lambda n: n.split(" ")[-1])  # by family name, across pages
+    # A cursor from another list of people is refused, naming the parameter.
+    listed = await client.get("/v1/care-leavers?limit=1", headers=world.headers("admin_city"))
+    foreign = listed.json()["next_cursor"]
+    refused = await client.get(
+        f"/v1/advisers/{adviser.id}/caseload", params={"cursor": foreign}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "request.invalid_cursor"
+
+
+async def test_my_caseload_is_an_adviser_s_own_and_my_adviser_id_says_which(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    for pa in ("pa_a1", "pa_a2", "pa_n1"):
+        me = (await client.get("/v1/me", headers=world.headers(pa))).json()
+        assert me["adviser_id"] == str(world.users[pa].id)
+        mine = await client.get("/v1/me/caseload", headers=world.headers(pa))
+        by_id = await client.get(f"/v1/advisers/{me['adviser_id']}/caseload", headers=world.headers(pa))
+        assert mine.status_code == by_id.status_code == 200
+        assert mine.json() == by_id.json(), pa
+    mine_a1 = (await client.get("/v1/me/caseload", headers=world.headers("pa_a1"))).json()
+    assert {e["care_leaver_id"] for e in mine_a1["items"]} == {str(world.id("p_a1")), str(world.id("p_a3"))}
+    for other in ("manager_a", "admin_city", "leaver_a1", "partner_ash", "system_admin"):
+        me = (await client.get("/v1/me", headers=world.headers(other))).json()
+        assert me["adviser_id"] is None, other
+        refused = await client.get("/v1/me/caseload", headers=world.headers(other))
+        assert refused.status_code == 403, other
+        assert refused.json()["code"] == "auth.role_not_allowed"
 
 
 async def test_a_call_back_request_shows_on_the_caseload_until_answered(

@@ -276,6 +276,7 @@ ENTRIES: dict[str, Entry] = {
     ),
     "GET /v1/me/entitlements": Entry(only(LEAVERS), lambda w: "/v1/me/entitlements"),
     "GET /v1/me/adviser": Entry(only(LEAVERS), lambda w: "/v1/me/adviser"),
+    "GET /v1/me/caseload": Entry(only({"pa_a1", "pa_a2", "pa_b1", "pa_n1"}), lambda w: "/v1/me/caseload"),
     "POST /v1/me/support-requests": Entry(
         # Both already have an adviser: refused with 409, never created.
         only({"leaver_a1": 409, "leaver_a2": 409}),

@@ -33,7 +33,8 @@ async def test_both_councils_policies_are_seeded_with_their_sources(
     city = (await client.get("/v1/contact-policies", headers=world.headers("pa_a1"))).json()
     assert city["local_authority"] == "E06000018"
     assert [(b["min_age"], b["max_age"], b["max_interval_days"]) for b in city["bands"]] == [(16, 25, 56)]
-    assert "8 weekly" in city["bands"][0]["source"] and "003" in city["bands"][0]["source"]
+    source = city["bands"][0]["source"]
+    assert "8 weekly" in source and "Corporate Parenting Board 17 May 2021" in source
     county = (await client.get("/v1/contact-policies", headers=world.headers("manager_n"))).json()
     assert county["local_authority"] == "E10000024"
     assert [
@@ -44,10 +45,11 @@ async def test_both_councils_policies_are_seeded_with_their_sources(
             21,
             56,
             True,
-        ),  # CLR reg 8 as councils apply it; Nottinghamshire's own figure is not in the seeds
-        (21, 25, 365, True),  # seed 001 para 72, and STATUTE.md says its public pages promise more
+        ),  # CLR reg 8 as councils apply it; Nottinghamshire's own figure is not in its documents we hold
+        (21, 25, 365, True),  # its committee report of 7 March 2022, para 72; its public pages promise more
     ]
     assert "21 to 24 years per year" in county["bands"][1]["source"]
+    assert "7 March 2022, para 72" in county["bands"][1]["source"]
     assert all(b["last_checked"] == "2026-11-23" for b in city["bands"] + county["bands"])
 
 

@@ -233,6 +233,20 @@ async def test_a_new_entitlement_can_be_removed_but_a_published_one_must_be_with
         ({"owner": "someone"}, "owner", "request.validation_failed"),
         ({"available_from": 0}, "available_from", "request.validation_failed"),
         ({"title": "Nul\x00byte"}, "title", "request.validation_failed"),
+        (  # a source names a document anyone can read: a link, never a path to one of our files
+            {
+                "sources": [
+                    {
+                        "id": "city-driving",
+                        "citation": "A",
+                        "document": "../shared/domain/STATUTE.md",
+                        "last_checked": "2026-11-23",
+                    }
+                ]
+            },
+            "sources.0.document",
+            "request.validation_failed",
+        ),
         (  # 0 is not false, and "1" is not a number
             {
                 "sources": [

@@ -1,0 +1,26 @@
+"""Wiring between domains, in one place: which higher domains hear about changes in lower ones.
+
+A lower domain cannot import a higher one (import-linter's layers), so it announces changes through a
+hook and the higher domains subscribe. Subscribing here, explicitly, rather than as a side effect of
+importing a module, means every process gets every subscriber: `app.main.create_app`, the CLI (before
+any command) and the demo-data loader all call `wire()`. `tests/architecture/test_wiring.py` lists
+exactly what is wired.
+"""
+
+from __future__ import annotations
+
+from app.care_leavers import hooks
+from app.contacts.due_dates import refresh_after_records_change
+from app.pathway_plans.service import refresh_review_due
+
+# When a care-leaver record or its circumstances change (a new record, a corrected date of birth, a
+# closed case, a move, a course, a child): the next-contact date, then the pathway plan's review date.
+RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
+    refresh_after_records_change,
+    refresh_review_due,
+)
+
+
+def wire() -> None:
+    """Subscribe every domain to the changes it depends on. Idempotent: safe to call more than once."""
+    hooks.subscribe(RECORD_CHANGE_SUBSCRIBERS)
