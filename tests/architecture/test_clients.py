@@ -93,8 +93,12 @@ def test_a_personal_adviser_works_through_the_generated_client(
     assert isinstance(me, models.MeRead), me
     assert me.local_authority.gss_code == "E06000018"
 
-    caseload = api("api.personal_advisers.get_caseload").sync(me.user_id, client=adviser)
-    assert isinstance(caseload, models.Caseload), caseload
+    assert me.adviser_id == me.user_id
+    caseload = api("api.personal_advisers.get_my_caseload").sync(client=adviser)
+    assert isinstance(caseload, models.CaseloadEntryPage), caseload
+    same = api("api.personal_advisers.get_caseload").sync(me.adviser_id, client=adviser)
+    assert isinstance(same, models.CaseloadEntryPage), same
+    assert [e.care_leaver_id for e in same.items] == [e.care_leaver_id for e in caseload.items]
     aisha = next(entry for entry in caseload.items if entry.name.endswith("Example"))
 
     person = api("api.care_leavers.get_care_leaver").sync(aisha.care_leaver_id, client=adviser)

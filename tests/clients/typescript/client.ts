@@ -36,7 +36,11 @@ export class LocalOfferClient {
     return this.send("GET", "/v1/me");
   }
 
-  caseload(adviserId: operations["get_caseload"]["parameters"]["path"]["adviser_id"]): Promise<Schemas["Caseload"]> {
+  myCaseload(): Promise<Json<"get_my_caseload", 200>> {
+    return this.send("GET", "/v1/me/caseload");
+  }
+
+  caseload(adviserId: operations["get_caseload"]["parameters"]["path"]["adviser_id"]): Promise<Schemas["CaseloadEntryPage"]> {
     return this.send("GET", `/v1/advisers/${adviserId}/caseload`);
   }
 
