@@ -12,7 +12,7 @@ from app import __version__
 from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
-from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from app.api.middleware import BodyLimitMiddleware, PrivacyHeadersMiddleware, RequestContextMiddleware
 from app.api.openapi import CONTACT, DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.audit.router import router as audit_router
@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "Last-Modified", "Link", "Location", "Retry-After", "X-Request-ID"],
         )
+    # Added last, so it is outermost: every response gets its headers, whatever answered it.
+    app.add_middleware(PrivacyHeadersMiddleware)
     return app
 
 

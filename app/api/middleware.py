@@ -1,4 +1,5 @@
-"""Request id and access log, as plain ASGI middleware (BaseHTTPMiddleware costs a task per request)."""
+"""Request id, access log, privacy headers and the body limit, as plain ASGI middleware
+(BaseHTTPMiddleware costs a task per request)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,41 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
+# Most responses carry personal data, or an error about a signed-in request: none may be kept by a
+# browser, a proxy or a shared council PC. A response that sets its own policy (the public offer's
+# `public, no-cache` with an ETag, Swagger UI's files) keeps it.
+NO_STORE = (b"cache-control", b"no-store")
+# A JSON answer is never a page: nothing in it runs, loads, or is framed (Swagger UI and the
+# printable plan send their own policy).
+API_CONTENT_SECURITY_POLICY = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+# Browsers sniff a body whose type they doubt; ours are what they say they are.
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+_DEFAULT_HEADERS = (NO_STORE, API_CONTENT_SECURITY_POLICY, NOSNIFF)
+
+
+class PrivacyHeadersMiddleware:
+    """Headers every response gets, errors and static files included: the outermost middleware, so a
+    413 from the body limit, a 500, a 404 and a CORS preflight get them too."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(item for item in _DEFAULT_HEADERS if item[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -96,7 +132,9 @@ class BodyLimitMiddleware:
         self.upload_suffixes = upload_suffixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in {"GET", "HEAD", "OPTIONS", "DELETE"}:
+        # Every method: a body on GET, HEAD, OPTIONS or DELETE means nothing here, but it is still a
+        # body the server would otherwise take in without limit.
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")

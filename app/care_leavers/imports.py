@@ -28,7 +28,7 @@ from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.schemas import CaseReference, PersonName, Pronouns
 from app.core.clock import uk_today
 from app.core.errors import InvalidInput, field_error
-from app.core.schemas import InputModel
+from app.core.schemas import ANY_DATE, BIRTH_DATE, InputModel
 from app.local_authorities.schemas import GssCode
 
 MAX_ROWS = 20_000
@@ -75,7 +75,9 @@ def _csv_int(value: Any) -> Any:
     return value
 
 
-CsvDate = Annotated[date, BeforeValidator(_csv_date)]
+# The same ranges as the API's own dates (app.core.schemas): an import is no back door for 0001-01-01.
+CsvDate = Annotated[date, BeforeValidator(_csv_date), ANY_DATE]
+CsvDateOfBirth = Annotated[date, BeforeValidator(_csv_date), BIRTH_DATE]
 CsvWeeks = Annotated[int, BeforeValidator(_csv_int), Field(ge=0, le=600)]
 CsvBool = Annotated[bool, BeforeValidator(_csv_bool)]
 
@@ -86,7 +88,7 @@ class ImportRow(InputModel):
     case_reference: CaseReference
     given_name: PersonName
     family_name: PersonName
-    date_of_birth: CsvDate
+    date_of_birth: CsvDateOfBirth
     preferred_name: PersonName | None = None
     pronouns: Pronouns | None = None
     district_gss_code: GssCode | None = None

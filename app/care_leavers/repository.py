@@ -26,6 +26,7 @@ from app.care_leavers.models import (
 )
 from app.core.dates import latest_birth_date
 from app.db.pagination import SortKey, Window, keyset_page
+from app.db.search import contains
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
@@ -154,12 +155,12 @@ class CareLeaverRepository:
     ) -> Window[CareLeaver]:
         stmt = self._with_adviser(select(CareLeaver), today).where(visible_to(principal))
         if filters.q:
-            pattern = f"%{filters.q.strip().lower()}%"
+            text = filters.q.strip().lower()
             stmt = stmt.where(
                 or_(
-                    func.lower(CareLeaver.given_name + " " + CareLeaver.family_name).like(pattern),
-                    func.lower(func.coalesce(CareLeaver.preferred_name, "")).like(pattern),
-                    func.lower(CareLeaver.case_reference) == filters.q.strip().lower(),
+                    contains(func.lower(CareLeaver.given_name + " " + CareLeaver.family_name), text),
+                    contains(func.lower(func.coalesce(CareLeaver.preferred_name, "")), text),
+                    func.lower(CareLeaver.case_reference) == text,
                 )
             )
         if filters.district:

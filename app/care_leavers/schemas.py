@@ -4,14 +4,13 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.config import JsonDict
 
 from app.auth.enums import ConsentRecipient
 from app.auth.schemas import Email, Phone
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, ContactMethod, RecordStatus
-from app.core.clock import uk_today
-from app.core.schemas import Count, Flag, InputModel, IsoDate
+from app.core.schemas import Count, DateOfBirth, Flag, InputModel, IsoDate
 from app.local_authorities.schemas import GssCode
 
 PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -101,12 +100,6 @@ class CareLeaverRead(BaseModel):
     updated_at: datetime
 
 
-def _not_future(value: date) -> date:
-    if value > uk_today():
-        raise ValueError("cannot be in the future")
-    return value
-
-
 class _Details(InputModel):
     """Contact details and care history: fields shared by create and update."""
 
@@ -150,13 +143,11 @@ class CareLeaverCreate(_Details):
     case_reference: CaseReference
     given_name: PersonName
     family_name: PersonName
-    date_of_birth: IsoDate
+    date_of_birth: DateOfBirth
     district_gss_code: GssCode | None = Field(
         default=None, description="Where they live now; afterwards, record moves as residence circumstances"
     )
     still_looked_after: Flag = False
-
-    _dob = field_validator("date_of_birth")(_not_future)
 
 
 class CareLeaverUpdate(_Details):
@@ -174,13 +165,8 @@ class CareLeaverUpdate(_Details):
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None
-    date_of_birth: IsoDate | None = None
+    date_of_birth: DateOfBirth | None = None
     still_looked_after: Flag | None = None
-
-    @field_validator("date_of_birth")
-    @classmethod
-    def _dob_not_future(cls, value: date | None) -> date | None:
-        return None if value is None else _not_future(value)
 
 
 class LegalStatusReason(BaseModel):
@@ -246,7 +232,7 @@ class ClosureCreate(InputModel):
         json_schema_extra={"examples": [{"closed_on": "2026-11-23", "reason": "moved_away"}]}
     )
 
-    closed_on: IsoDate
+    closed_on: IsoDate = Field(description="Today or before, and not before the date of birth")
     reason: ClosureReason
 
 

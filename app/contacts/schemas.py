@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -11,19 +11,13 @@ from app.care_leavers.enums import ContactMethod
 from app.care_leavers.schemas import AdviserRef
 from app.contacts.enums import ActionOwnerKind, ContactInitiator, ContactOutcome, ContactRequestStatus
 from app.core.clock import uk_today, utc_now
-from app.core.schemas import Count, Flag, InputModel, IsoDate, IsoDateTime
+from app.core.schemas import AsOfDate, AsOfDateTime, Count, Flag, InputModel
 
-# The log starts with this service's records; older paper records stay where they are. The bound
-# also keeps offsets at the ends of the calendar from overflowing when converted to UTC.
-EARLIEST_AT = datetime(2000, 1, 1, tzinfo=UTC)
-EARLIEST_ON, LATEST_ON = date(2000, 1, 1), date(2100, 12, 31)
 CLOCK_SKEW = timedelta(minutes=5)  # a device's clock a little ahead of ours is not "the future"
 CALL_BACK_HORIZON = timedelta(days=28)  # later than that, book a visit with the adviser instead
 
 
 def _happened(value: datetime) -> datetime:
-    if value < EARLIEST_AT:
-        raise ValueError("must be on or after 2000-01-01")
     if value > utc_now() + CLOCK_SKEW:
         raise ValueError("cannot be in the future")
     return value
@@ -32,8 +26,6 @@ def _happened(value: datetime) -> datetime:
 def _call_back_time(value: datetime) -> datetime:
     # No lower bound but the log's: the app works offline, and a request it sends a day late still
     # tells the adviser when suits the young person.
-    if value < EARLIEST_AT:
-        raise ValueError("must be on or after 2000-01-01")
     if value > utc_now() + CALL_BACK_HORIZON:
         raise ValueError("must be within the next 28 days")
     return value
@@ -49,9 +41,11 @@ def _text(max_length: int) -> object:
     return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
 
-Happened = Annotated[IsoDateTime, AfterValidator(_happened)]
-CallBackTime = Annotated[IsoDateTime, AfterValidator(_call_back_time)]
-BoundedDate = Annotated[IsoDate, Field(ge=EARLIEST_ON, le=LATEST_ON)]
+# The log starts with this service's records (2000-01-01 at the earliest); older paper records stay
+# where they are. The bound also keeps offsets at the ends of the calendar from overflowing in UTC.
+Happened = Annotated[AsOfDateTime, AfterValidator(_happened)]
+CallBackTime = Annotated[AsOfDateTime, AfterValidator(_call_back_time)]
+BoundedDate = AsOfDate
 Purpose = Annotated[str, _text(200)]
 Summary = Annotated[str, _text(20_000)]
 Reason = Annotated[str, _text(1000)]
@@ -160,7 +154,7 @@ class ContactCreate(InputModel):
         }
     )
 
-    occurred_at: Happened = Field(description="When it happened (not when it is recorded)")
+    occurred_at: Happened = Field(description="When it happened (not when it is recorded); not in the future")
     method: ContactMethod
     initiated_by: ContactInitiator
     outcome: ContactOutcome = Field(
@@ -201,7 +195,7 @@ class ContactActionUpdate(InputModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"done_on": "2026-11-28"}, {"done_on": None}]})
 
     done_on: Annotated[BoundedDate | None, AfterValidator(_not_after_today)] = Field(
-        description="When it was done; null reopens it"
+        description="When it was done (today or before); null reopens it"
     )
 
 

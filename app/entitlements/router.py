@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -20,13 +19,12 @@ from app.api.pagination import CursorQuery, LimitQuery, Page, raw_page
 from app.api.problems import problem_responses
 from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
+from app.core.schemas import AsOfDate
 from app.entitlements import service
 from app.entitlements.enums import Category
 from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
 from app.entitlements.published import strong_etag
 from app.entitlements.schemas import (
-    EARLIEST_DATE,
-    LATEST_DATE,
     EligibilityCheck,
     EligibilityReport,
     EntitlementRead,
@@ -50,10 +48,8 @@ CodePath = Annotated[
     ),
 ]
 OnQuery = Annotated[
-    date | None,
+    AsOfDate | None,
     Query(
-        ge=EARLIEST_DATE,
-        le=LATEST_DATE,
         description="Answer as the offer stood on this date (UK); the current version without it",
         examples=["2026-11-23"],
     ),

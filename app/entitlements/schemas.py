@@ -17,7 +17,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from app.core.schemas import Count, Flag, InputModel, IsoDate
+from app.core.schemas import AsOfDate, Count, DateOfBirth, Flag, InputModel, IsoDate
 from app.entitlements.enums import (
     Basis,
     Category,
@@ -29,12 +29,6 @@ from app.entitlements.enums import (
 from app.entitlements.rules import Outcome, Period, Qualifier, Unit
 from app.local_authorities.schemas import LocalAuthorityRef
 
-# Dates far outside a care leaver's life are refused at the edge, so date arithmetic never overflows.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
-
-
-BoundedDate = Annotated[IsoDate, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 CouncilCode = Annotated[str, StringConstraints(pattern=r"^E\d{8}$")]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[ENSW]\d{8}$")]
 EntitlementCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -238,7 +232,7 @@ class SourceWrite(InputModel):
     citation: Text
     # A link a young person can follow, never a path to a file of ours.
     document: Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=300)] | None = None
-    last_checked: BoundedDate
+    last_checked: IsoDate
     needs_checking: Flag = False
 
 
@@ -250,7 +244,7 @@ class ParameterValueWrite(InputModel):
         },
     )
 
-    effective_from: BoundedDate
+    effective_from: IsoDate
     value: Count = Field(ge=0, le=100_000_000)
     source: SourceId
 
@@ -329,7 +323,7 @@ class EntitlementWrite(InputModel):
     how_to_claim: Text
     evidence: list[ShortText] = Field(default_factory=list, max_length=20)
     contacts: list[ContactWrite] = Field(default_factory=list, max_length=20)
-    available_from: BoundedDate | None = None
+    available_from: IsoDate | None = None
     amount: AmountRuleWrite | None = None
     parameters: dict[ParameterName, ParameterWrite] = Field(default_factory=dict, max_length=20)
     rule: dict[str, Any]
@@ -386,7 +380,7 @@ class WithdrawalCreate(InputModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"withdrawn_from": "2027-04-01"}]})
 
-    withdrawn_from: BoundedDate = Field(
+    withdrawn_from: IsoDate = Field(
         description="The first day it is no longer offered: today or later, and after `available_from`"
     )
 
@@ -421,7 +415,7 @@ class Facts(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_FACTS_EXAMPLE]})
 
-    date_of_birth: BoundedDate | None = None
+    date_of_birth: DateOfBirth | None = None
     local_authority: CouncilCode | None = Field(
         default=None,
         description="GSS code of the council that looked after you; defaults to the council asked",
@@ -436,15 +430,15 @@ class Facts(BaseModel):
         default=None, description="Would you have to pay council tax on your home, without an exemption?"
     )
     in_higher_education: StrictBool | None = None
-    course_start: BoundedDate | None = None
-    course_end: BoundedDate | None = None
+    course_start: IsoDate | None = None
+    course_end: IsoDate | None = None
     in_further_education: StrictBool | None = None
     in_residential_further_education: StrictBool | None = Field(
         default=None, description="Living away from home for a further-education course"
     )
     weekly_work_hours: StrictFloat | None = Field(default=None, ge=0, le=168)
     in_apprenticeship: StrictBool | None = None
-    apprenticeship_start: BoundedDate | None = None
+    apprenticeship_start: IsoDate | None = None
     living_independently: StrictBool | None = Field(default=None, description="Living in your own home")
     moving_into_first_home: StrictBool | None = None
     staying_put: StrictBool | None = Field(
@@ -458,7 +452,7 @@ class Facts(BaseModel):
     looked_after_weeks_since_14: StrictInt | None = Field(
         default=None, ge=0, le=800, description="Care history: weeks in care in all after your 14th birthday"
     )
-    left_care_on: BoundedDate | None = Field(default=None, description="Care history: the day you left care")
+    left_care_on: IsoDate | None = Field(default=None, description="Care history: the day you left care")
 
 
 class EligibilityCheck(BaseModel):
@@ -470,7 +464,7 @@ class EligibilityCheck(BaseModel):
     )
 
     local_authority: CouncilCode = Field(description="GSS code of the council whose offer to check")
-    on: BoundedDate | None = Field(default=None, description="The date to answer for; today (UK) if left out")
+    on: AsOfDate | None = Field(default=None, description="The date to answer for; today (UK) if left out")
     facts: Facts = Field(default_factory=Facts)
 
 

@@ -12,7 +12,7 @@ from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, Manager, Staff, StaffOrSelf
 from app.core.clock import uk_today
-from app.core.schemas import IsoDate
+from app.core.schemas import AsOfDate, IsoDate
 from app.db.idempotency import fingerprint, run_once
 from app.pathway_plans import lists, printable, progress, report, service
 from app.pathway_plans.enums import PlanStatus
@@ -336,7 +336,9 @@ async def get_my_pathway_plan(principal: CareLeaverSelf, session: SessionDep) ->
 async def get_pathway_plan_report(
     principal: Manager,
     session: SessionDep,
-    on: Annotated[IsoDate | None, Query(description="As on this date (default today)")] = None,
+    on: Annotated[
+        AsOfDate | None, Query(description="As on this date (default today); 2000-01-01 to today")
+    ] = None,
     team_id: Annotated[uuid.UUID | None, Query(description="One team (a manager: their own)")] = None,
 ) -> PlanMeasure:
     """The board measure (target 95%): of the young people who should have a plan on the date, how many
