@@ -31,6 +31,8 @@ def live_server(database_url: str, log_path: Path, **env: str) -> Iterator[str]:
         **os.environ,
         "LOCAL_OFFER_DATABASE_URL": database_url,
         "LOCAL_OFFER_ENVIRONMENT": "test",
+        # As an operator would: the contract's `servers` (where Swagger UI sends requests) is this server.
+        "LOCAL_OFFER_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         **{f"LOCAL_OFFER_{k.upper()}": v for k, v in env.items()},
     }
     with log_path.open("w") as log:
