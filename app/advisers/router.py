@@ -20,7 +20,7 @@ from app.advisers.schemas import (
     UnallocatedYoungPerson,
 )
 from app.api.deps import SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff
 from app.auth.models import UserAccount
@@ -60,8 +60,11 @@ async def list_advisers(
     cursor: CursorQuery = None,
 ) -> Page[AdviserRead]:
     """Your council's personal advisers, with their teams, working patterns and caseload sizes."""
-    window, sizes = await service.list_advisers(session, principal, team_id, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda a: _adviser_read(a, sizes.get(a.id, 0))), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window, sizes = await service.list_advisers(
+        session, principal, team_id, limit=limit, cursor=listing.after
+    )
+    return listing.page(response, window.map(lambda a: _adviser_read(a, sizes.get(a.id, 0))), limit)
 
 
 @router.get(
@@ -230,8 +233,9 @@ async def list_support_requests(
     cursor: CursorQuery = None,
 ) -> Page[SupportRequestRead]:
     """Care leavers of 21 to 24 who asked for an adviser, oldest first. Allocating an adviser closes a request."""
-    window = await service.support_requests(session, principal, status, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda pair: _request_read(*pair)), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window = await service.support_requests(session, principal, status, limit=limit, cursor=listing.after)
+    return listing.page(response, window.map(lambda pair: _request_read(*pair)), limit)
 
 
 @router.patch(

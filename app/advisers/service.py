@@ -27,7 +27,7 @@ from app.care_leavers.service import load_for_read
 from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months, age_on
 from app.core.errors import Forbidden, InvalidInput, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
@@ -44,7 +44,12 @@ SUPPORT_ON_REQUEST_AGES = range(21, 25)
 
 
 async def list_advisers(
-    session: AsyncSession, principal: Principal, team_id: uuid.UUID | None, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    principal: Principal,
+    team_id: uuid.UUID | None,
+    *,
+    limit: int,
+    cursor: Position | None,
 ) -> tuple[Window[UserAccount], dict[uuid.UUID, int]]:
     assert principal.local_authority_id is not None
     repo = AdviserRepository(session)
@@ -226,7 +231,7 @@ async def support_requests(
     status: SupportRequestStatus | None,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[tuple[SupportRequest, CareLeaver]]:
     assert principal.local_authority_id is not None
     window = await AdviserRepository(session).support_requests(
