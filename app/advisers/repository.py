@@ -14,7 +14,7 @@ from app.auth.repository import USERS_BY_EMAIL, has_role
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import AdviserAllocation, CareLeaver, SupportRequest
 from app.care_leavers.repository import allocation_in_force, join_current_adviser, visible_to
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 
 REQUESTS_OLDEST_FIRST = SortKey("created_at", (SupportRequest.created_at, SupportRequest.id))
 # Named for this list, so a cursor from another list of people sorted by name is refused here.
@@ -26,7 +26,7 @@ class AdviserRepository:
         self.session = session
 
     async def page(
-        self, local_authority_id: uuid.UUID, team_id: uuid.UUID | None, *, limit: int, cursor: str | None
+        self, local_authority_id: uuid.UUID, team_id: uuid.UUID | None, *, limit: int, cursor: Position | None
     ) -> Window[UserAccount]:
         stmt = (
             select(UserAccount)
@@ -66,7 +66,7 @@ class AdviserRepository:
         return {adviser_id: int(count) for adviser_id, count in rows}
 
     async def caseload(
-        self, adviser_id: uuid.UUID, today: date, *, limit: int, cursor: str | None
+        self, adviser_id: uuid.UUID, today: date, *, limit: int, cursor: Position | None
     ) -> Window[tuple[CareLeaver, date]]:
         """A page of the people currently allocated to the adviser, by name, each with the day the
         allocation started: two queries."""
@@ -81,7 +81,7 @@ class AdviserRepository:
         )
         window = await keyset_page(self.session, stmt, CASELOAD_BY_NAME, limit=limit, cursor=cursor)
         if not window.items:
-            return Window([], window.next_cursor)
+            return Window([], window.next)
         started = select(AdviserAllocation.care_leaver_id, AdviserAllocation.started_on).where(
             AdviserAllocation.adviser_id == adviser_id,
             allocation_in_force(today),
@@ -114,7 +114,7 @@ class AdviserRepository:
         today: date,
         *,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[tuple[SupportRequest, CareLeaver]]:
         """The 21-plus queue, scoped like every list of people: a manager sees the unallocated and their
         own team's, an admin the council's."""
@@ -125,7 +125,7 @@ class AdviserRepository:
             stmt = stmt.where(SupportRequest.status == status)
         window = await keyset_page(self.session, stmt, REQUESTS_OLDEST_FIRST, limit=limit, cursor=cursor)
         people = await self.people({r.care_leaver_id for r in window.items})
-        return Window([(r, people[r.care_leaver_id]) for r in window.items], window.next_cursor)
+        return Window([(r, people[r.care_leaver_id]) for r in window.items], window.next)
 
     async def people(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
         if not ids:

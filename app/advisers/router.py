@@ -20,7 +20,7 @@ from app.advisers.schemas import (
     UnallocatedYoungPerson,
 )
 from app.api.deps import SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, allow
 from app.auth.enums import Role
@@ -63,8 +63,11 @@ async def list_advisers(
     cursor: CursorQuery = None,
 ) -> Page[AdviserRead]:
     """Your council's personal advisers, with their teams, working patterns and caseload sizes."""
-    window, sizes = await service.list_advisers(session, principal, team_id, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda a: _adviser_read(a, sizes.get(a.id, 0))), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window, sizes = await service.list_advisers(
+        session, principal, team_id, limit=limit, cursor=listing.after
+    )
+    return listing.page(response, window.map(lambda a: _adviser_read(a, sizes.get(a.id, 0))), limit)
 
 
 @router.get(
@@ -153,9 +156,9 @@ async def get_caseload(
     when contact is next due, open call-back requests, overdue actions and when their pathway plan is
     next reviewed. For the adviser, their team and manager, and admins. The adviser's own details and
     caseload size: `GET /v1/advisers/{adviser_id}`."""
-    today = uk_today()
-    window = await service.caseload(session, principal, adviser_id, today, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda line: _caseload_entry(line, today)), limit)
+    today, listing = uk_today(), open_list(request, principal.user_id, cursor)
+    window = await service.caseload(session, principal, adviser_id, today, limit=limit, cursor=listing.after)
+    return listing.page(response, window.map(lambda line: _caseload_entry(line, today)), limit)
 
 
 @router.get("/me/caseload", summary="My caseload", responses=problem_responses(401, 403))
@@ -169,9 +172,9 @@ async def get_my_caseload(
 ) -> Page[CaseloadEntry]:
     """For a personal adviser: the young people allocated to you, exactly as
     `GET /v1/advisers/{adviser_id}/caseload` gives them for your own id (your `adviser_id` in `GET /v1/me`)."""
-    today = uk_today()
-    window = await service.my_caseload(session, principal, today, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda line: _caseload_entry(line, today)), limit)
+    today, listing = uk_today(), open_list(request, principal.user_id, cursor)
+    window = await service.my_caseload(session, principal, today, limit=limit, cursor=listing.after)
+    return listing.page(response, window.map(lambda line: _caseload_entry(line, today)), limit)
 
 
 @router.get("/me/adviser", summary="My personal adviser", responses=problem_responses(401, 403))
@@ -255,8 +258,9 @@ async def list_support_requests(
     cursor: CursorQuery = None,
 ) -> Page[SupportRequestRead]:
     """Care leavers of 21 to 24 who asked for an adviser, oldest first. Allocating an adviser closes a request."""
-    window = await service.support_requests(session, principal, status, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(lambda pair: _request_read(*pair)), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window = await service.support_requests(session, principal, status, limit=limit, cursor=listing.after)
+    return listing.page(response, window.map(lambda pair: _request_read(*pair)), limit)
 
 
 @router.patch(

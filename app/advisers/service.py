@@ -29,7 +29,7 @@ from app.contacts.service import ContactSummary, contact_summaries
 from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months, age_on
 from app.core.errors import Forbidden, InvalidInput, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
@@ -47,7 +47,12 @@ SUPPORT_ON_REQUEST_AGES = range(21, 25)
 
 
 async def list_advisers(
-    session: AsyncSession, principal: Principal, team_id: uuid.UUID | None, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    principal: Principal,
+    team_id: uuid.UUID | None,
+    *,
+    limit: int,
+    cursor: Position | None,
 ) -> tuple[Window[UserAccount], dict[uuid.UUID, int]]:
     assert principal.local_authority_id is not None
     repo = AdviserRepository(session)
@@ -130,7 +135,7 @@ async def caseload(
     today: date,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[CaseloadLine]:
     """A page of the adviser's caseload, by name, with what the adviser needs to act on, in a constant
     number of queries. For the adviser, their team and manager, and admins (others: 403)."""
@@ -155,7 +160,7 @@ async def caseload(
 
 
 async def my_caseload(
-    session: AsyncSession, principal: Principal, today: date, *, limit: int, cursor: str | None
+    session: AsyncSession, principal: Principal, today: date, *, limit: int, cursor: Position | None
 ) -> Window[CaseloadLine]:
     """The signed-in personal adviser's own caseload: the same use case, with their own id."""
     return await caseload(session, principal, principal.user_id, today, limit=limit, cursor=cursor)
@@ -253,7 +258,7 @@ async def support_requests(
     status: SupportRequestStatus | None,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[tuple[SupportRequest, CareLeaver]]:
     assert principal.local_authority_id is not None
     window = await AdviserRepository(session).support_requests(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
 from app.audit.models import AuditEvent, AuditEventSubject
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 
 NEWEST_FIRST = SortKey("-occurred_at", (AuditEvent.occurred_at, AuditEvent.id), descending=True)
 _SUBJECTS_SHOWN = 100
@@ -30,7 +30,7 @@ class AuditRepository:
         occurred_to: datetime | None = None,
         exclude_actor_id: uuid.UUID | None = None,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[AuditEvent]:
         stmt = select(AuditEvent).where(AuditEvent.local_authority_id == local_authority_id)
         if care_leaver_id is not None:

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.audit import service
 from app.audit.enums import AuditAction
@@ -64,19 +64,20 @@ async def list_audit_events(
 ) -> Page[AuditEventRead]:
     """Newest first. Every read and change of personal data in the council, and every sign-in."""
     assert principal.local_authority_id is not None
+    listing = open_list(request, principal.user_id, cursor)
     window, subjects = await service.list_events(
         session,
         principal.as_actor(),
         principal.local_authority_id,
         limit=limit,
-        cursor=cursor,
+        cursor=listing.after,
         care_leaver_id=care_leaver_id,
         actor_id=actor_id,
         action=action,
         occurred_from=occurred_from,
         occurred_to=occurred_to,
     )
-    return page_of(request, response, window.map(lambda e: _read(e, subjects.get(e.id, []))), limit)
+    return listing.page(response, window.map(lambda e: _read(e, subjects.get(e.id, []))), limit)
 
 
 @router.get("/me/access-log", summary="Who has looked at my record?", responses=problem_responses(401, 403))
@@ -91,6 +92,7 @@ async def get_my_access_log(
 ) -> Page[AccessLogEntry]:
     """Newest first: when your record was looked at or changed, and by which role and team or organisation."""
     assert principal.local_authority_id is not None and principal.care_leaver_id is not None
+    listing = open_list(request, principal.user_id, cursor)
     window = await service.access_log(
         session,
         principal.as_actor(),
@@ -98,7 +100,7 @@ async def get_my_access_log(
         principal.care_leaver_id,
         include_own=include_own,
         limit=limit,
-        cursor=cursor,
+        cursor=listing.after,
     )
     entries = window.map(
         lambda e: AccessLogEntry(
@@ -110,4 +112,4 @@ async def get_my_access_log(
             outcome=e.outcome,
         )
     )
-    return page_of(request, response, entries, limit)
+    return listing.page(response, entries, limit)

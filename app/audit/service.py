@@ -16,7 +16,7 @@ from app.audit.repository import AuditRepository
 from app.core.clock import utc_now
 from app.core.logging import request_id_var
 from app.core.types import uuid7
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import after_rollback
 
 
@@ -96,7 +96,7 @@ async def list_events(
     local_authority_id: uuid.UUID,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
     **filters: Any,
 ) -> tuple[Window[AuditEvent], dict[uuid.UUID, list[uuid.UUID]]]:
     """A council's audit trail for its admin; reading it is itself recorded."""
@@ -122,7 +122,7 @@ async def access_log(
     *,
     include_own: bool,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[AuditEvent]:
     """Who looked at or changed a young person's record, for the young person themself."""
     window = await AuditRepository(session).page(

@@ -19,7 +19,7 @@ from app.auth.schemas import PartnerOrganisationCreate, TeamCreate, UserCreate, 
 from app.auth.service import DEMO_PASSWORD
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.local_authorities.repository import LocalAuthorityRepository
 
@@ -43,7 +43,7 @@ async def list_users(
     kind: SubjectKind | None,
     role: Role | None,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[UserAccount]:
     # An la_admin sees its council's accounts; a system admin sees only administrators' accounts.
     if principal.has(Role.LA_ADMIN):

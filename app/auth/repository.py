@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.enums import PartnerKind, Role, SubjectKind
 from app.auth.models import AuthSession, PartnerOrganisation, RefreshToken, Team, UserAccount
 from app.auth.principal import Principal
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 
 USERS_BY_EMAIL = SortKey("email", (UserAccount.email,))
 
@@ -126,7 +126,7 @@ class AuthRepository:
         role: Role | None,
         any_of_roles: frozenset[Role] | None = None,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[UserAccount]:
         stmt = _with_organisations(select(UserAccount))
         if local_authority_id is not None:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from app.api.deps import SessionDep, SettingsDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth import accounts, service
 from app.auth.deps import PUBLIC, CurrentPrincipal, LaAdmin, Staff, allow
@@ -121,8 +121,11 @@ async def list_users(
     cursor: CursorQuery = None,
 ) -> Page[UserRead]:
     """An la_admin sees its council's accounts; a system admin sees administrators' accounts only."""
-    window = await accounts.list_users(session, principal, kind=kind, role=role, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(UserRead.model_validate), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window = await accounts.list_users(
+        session, principal, kind=kind, role=role, limit=limit, cursor=listing.after
+    )
+    return listing.page(response, window.map(UserRead.model_validate), limit)
 
 
 @accounts_router.post(

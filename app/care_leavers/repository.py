@@ -25,7 +25,7 @@ from app.care_leavers.models import (
     SupportRequest,
 )
 from app.core.dates import latest_birth_date
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 from app.db.search import contains
 
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
@@ -151,7 +151,13 @@ class CareLeaverRepository:
         return join_current_adviser(stmt, today)
 
     async def page_visible(
-        self, principal: Principal, filters: CareLeaverFilters, today: date, *, limit: int, cursor: str | None
+        self,
+        principal: Principal,
+        filters: CareLeaverFilters,
+        today: date,
+        *,
+        limit: int,
+        cursor: Position | None,
     ) -> Window[CareLeaver]:
         stmt = self._with_adviser(select(CareLeaver), today).where(visible_to(principal))
         if filters.q:
@@ -365,7 +371,7 @@ class CareLeaverRepository:
         born_on_or_before: date,
         *,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[CareLeaver]:
         """People a district council may see: living there, agreed to share, in the age range."""
         stmt = (

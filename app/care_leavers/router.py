@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
 from app.api.deps import IdempotencyKey, SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, StaffOrSelf
 from app.auth.enums import ConsentRecipient
@@ -111,9 +111,10 @@ async def list_care_leavers(
 ) -> Page[CareLeaverRead]:
     """Your caseload and team (an adviser), your team and the unallocated (a manager), or the whole council
     (an admin), ordered by family name. Each request is recorded once in the audit trail."""
+    listing = open_list(request, principal.user_id, cursor, q=q)  # later pages: the search is in the cursor
     min_age, max_age = AGE_BANDS[age_band] if age_band else (None, None)
     filters = CareLeaverFilters(
-        q=q,
+        q=listing.q,
         district=district,
         adviser_id=adviser_id,
         team_id=team_id,
@@ -125,11 +126,11 @@ async def list_care_leavers(
         include_closed=include_closed,
     )
     window, advisers = await service.list_care_leavers(
-        session, principal, filters, limit=limit, cursor=cursor
+        session, principal, filters, limit=limit, cursor=listing.after
     )
     gss = principal.local_authority_gss or ""
     page = window.map(lambda p: to_read(p, gss, advisers.get(p.id)))
-    return page_of(request, response, page, limit)
+    return listing.page(response, page, limit)
 
 
 @router.post(

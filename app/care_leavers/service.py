@@ -31,7 +31,7 @@ from app.care_leavers.schemas import (
 )
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.entitlements import service as entitlements
 from app.entitlements.published import PublishedOffer
@@ -92,7 +92,12 @@ async def get_care_leaver(
 
 
 async def list_care_leavers(
-    session: AsyncSession, principal: Principal, filters: CareLeaverFilters, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    principal: Principal,
+    filters: CareLeaverFilters,
+    *,
+    limit: int,
+    cursor: Position | None,
 ) -> tuple[Window[CareLeaver], dict[uuid.UUID, UserAccount]]:
     """A page of the people the principal may see, and each one's current adviser."""
     repo = CareLeaverRepository(session)

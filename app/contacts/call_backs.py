@@ -26,7 +26,7 @@ from app.contacts.service import reads_as_staff
 from app.contacts.views import staff_ref
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 
 RESOURCE = "contact_request"
@@ -110,7 +110,7 @@ async def list_call_backs(
     status: ContactRequestStatus | None,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[ContactRequestRead]:
     person, _ = await load_for_read(session, principal, care_leaver_id)
     window = await ContactRepository(session).page_requests(person.id, status, limit=limit, cursor=cursor)
@@ -124,7 +124,7 @@ async def list_call_backs(
         local_authority_id=person.local_authority_id,
         details={"count": len(reads)},
     )
-    return Window(items=reads, next_cursor=window.next_cursor)
+    return Window(items=reads, next=window.next)
 
 
 async def update_call_back(

@@ -27,7 +27,7 @@ from app.care_leavers.repository import (
 from app.contacts.enums import COUNTING_OUTCOMES, ContactOutcome, ContactRequestStatus
 from app.contacts.models import Contact, ContactAction, ContactPolicy, ContactRequest
 from app.core.clock import UK
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 
 NEWEST_FIRST = SortKey("occurred_at", (Contact.occurred_at, Contact.entry_id), descending=True)
 REQUESTS_NEWEST_FIRST = SortKey(
@@ -106,7 +106,7 @@ class ContactRepository:
     # The log
 
     async def page_current(
-        self, care_leaver_id: uuid.UUID, filters: ContactFilters, *, limit: int, cursor: str | None
+        self, care_leaver_id: uuid.UUID, filters: ContactFilters, *, limit: int, cursor: Position | None
     ) -> Window[Contact]:
         stmt = select(Contact).where(Contact.care_leaver_id == care_leaver_id, _is_current_version())
         if filters.occurred_from is not None:
@@ -167,7 +167,7 @@ class ContactRepository:
         status: ContactRequestStatus | None,
         *,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[ContactRequest]:
         stmt = select(ContactRequest).where(ContactRequest.care_leaver_id == care_leaver_id)
         if status is not None:
@@ -265,7 +265,7 @@ class ContactRepository:
         team_id: uuid.UUID | None,
         adviser_id: uuid.UUID | None,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[Any]:
         """People the principal may see whose next contact was due before `today`, most overdue first."""
         columns = select(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.conditional import if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, LaAdmin, Staff, StaffOrSelf
 from app.contacts import call_backs, policies, service
@@ -65,11 +65,12 @@ async def list_contacts(
 ) -> Page[ContactRead]:
     """Newest first, each entry as it stands after any amendment. The young person may read their own
     log: when, how, whether they were reached and by which role; never the purpose or summary."""
+    listing = open_list(request, principal.user_id, cursor)
     filters = ContactFilters(occurred_from=occurred_from, occurred_to=occurred_to, outcome=outcome)
     window = await service.list_contacts(
-        session, principal, care_leaver_id, filters, limit=limit, cursor=cursor
+        session, principal, care_leaver_id, filters, limit=limit, cursor=listing.after
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.post(
@@ -167,10 +168,16 @@ async def list_my_contacts(
     cursor: CursorQuery = None,
 ) -> Page[ContactRead]:
     """Newest first: when and how you were in touch, or someone tried to reach you, and their role."""
+    listing = open_list(request, principal.user_id, cursor)
     window = await service.list_contacts(
-        session, principal, call_backs.own_record(principal), ContactFilters(), limit=limit, cursor=cursor
+        session,
+        principal,
+        call_backs.own_record(principal),
+        ContactFilters(),
+        limit=limit,
+        cursor=listing.after,
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.post(
@@ -197,10 +204,11 @@ async def list_my_call_backs(
     cursor: CursorQuery = None,
 ) -> Page[ContactRequestRead]:
     """Newest first, with whether each was answered."""
+    listing = open_list(request, principal.user_id, cursor)
     window = await call_backs.list_call_backs(
-        session, principal, call_backs.own_record(principal), None, limit=limit, cursor=cursor
+        session, principal, call_backs.own_record(principal), None, limit=limit, cursor=listing.after
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.get(
@@ -221,10 +229,11 @@ async def list_call_backs(
     cursor: CursorQuery = None,
 ) -> Page[ContactRequestRead]:
     """Newest first. Open ones are waiting for their adviser or the team to get in touch."""
+    listing = open_list(request, principal.user_id, cursor)
     window = await call_backs.list_call_backs(
-        session, principal, care_leaver_id, status, limit=limit, cursor=cursor
+        session, principal, care_leaver_id, status, limit=limit, cursor=listing.after
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.patch(
@@ -259,10 +268,11 @@ async def list_overdue_contacts(
 ) -> Page[OverdueContactRead]:
     """Most overdue first, with days overdue, by the council's contact policy: an adviser sees their caseload
     and team, a manager their team and the unallocated, an admin the council."""
+    listing = open_list(request, principal.user_id, cursor)
     window = await service.list_overdue(
-        session, principal, team_id=team_id, adviser_id=adviser_id, limit=limit, cursor=cursor
+        session, principal, team_id=team_id, adviser_id=adviser_id, limit=limit, cursor=listing.after
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.get("/contact-policies", summary="My council's contact policy", responses=problem_responses(401, 403))

@@ -43,7 +43,7 @@ from app.contacts.schemas import (
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, PreconditionFailed, field_error
 from app.core.types import uuid7
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 
 RESOURCE = "contact"
@@ -108,7 +108,7 @@ async def list_contacts(
     filters: ContactFilters,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[ContactRead]:
     person, scope = await load_for_read(session, principal, care_leaver_id)
     window = await ContactRepository(session).page_current(person.id, filters, limit=limit, cursor=cursor)
@@ -123,7 +123,7 @@ async def list_contacts(
         local_authority_id=person.local_authority_id,
         details={"count": len(reads), "staff_view": staff},
     )
-    return Window(items=reads, next_cursor=window.next_cursor)
+    return Window(items=reads, next=window.next)
 
 
 async def get_contact(
@@ -374,7 +374,7 @@ async def list_overdue(
     team_id: uuid.UUID | None,
     adviser_id: uuid.UUID | None,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[OverdueContactRead]:
     """Everyone the principal may see whose next contact was due before today, most overdue first."""
     today = uk_today()

@@ -15,7 +15,7 @@ from app.api.conditional import (
     not_modified_doc,
 )
 from app.api.deps import PUBLIC, SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, raw_page
+from app.api.pagination import PUBLIC_LIST, CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
@@ -116,9 +116,10 @@ async def list_entitlements(
     if_modified_since: IfModifiedSince = None,
 ) -> Response:
     """The entitlements in the council's current offer (or the one in force `on` a date), by code. Public."""
+    listing = open_list(request, PUBLIC_LIST, cursor)
     offer = await service.get_offer(session, gss_code, on=on, now=utc_now())
-    items, next_cursor = service.entitlement_page(offer, limit=limit, cursor=cursor, category=category)
-    body, links = raw_page(request, items, limit, next_cursor)
+    items, after = service.entitlement_page(offer, limit=limit, cursor=listing.after, category=category)
+    body, links = listing.raw_page(items, limit, after)
     return conditional_response(
         body,
         etag=strong_etag(body),

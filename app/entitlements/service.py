@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.clock import UK
 from app.core.errors import field_error
 from app.core.types import format_pence
-from app.db.pagination import SortKey, decode_cursor, encode_cursor
+from app.db.pagination import Position, SortKey
 from app.entitlements.enums import Category
 from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
 from app.entitlements.models import Entitlement
@@ -54,18 +54,18 @@ async def _not_published(repository: OfferRepository, gss_code: str, on: date | 
 
 
 def entitlement_page(
-    offer: PublishedOffer, *, limit: int, cursor: str | None, category: Category | None
-) -> tuple[list[bytes], str | None]:
-    """One page of the offer's entitlements in code order, pre-serialised, and the next cursor."""
-    after = str(decode_cursor(BY_CODE, cursor)[0]) if cursor is not None else None
+    offer: PublishedOffer, *, limit: int, cursor: Position | None, category: Category | None
+) -> tuple[list[bytes], Position | None]:
+    """One page of the offer's entitlements in code order, pre-serialised, and where the next one starts."""
+    after = BY_CODE.values_of(cursor)[0] if cursor is not None else None
     codes = [
         code
         for code, kind in offer.categories.items()
         if (category is None or kind == category) and (after is None or code > after)
     ]
     page = codes[:limit]
-    next_cursor = encode_cursor(BY_CODE, [page[-1]]) if len(codes) > limit else None
-    return [offer.entitlements[code] for code in page], next_cursor
+    next_position = BY_CODE.position([page[-1]]) if len(codes) > limit else None
+    return [offer.entitlements[code] for code in page], next_position
 
 
 def entitlement_body(offer: PublishedOffer, code: str) -> bytes:

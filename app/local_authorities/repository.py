@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 from app.local_authorities.models import District, LocalAuthority
 
 BY_GSS_CODE = SortKey("gss_code", (LocalAuthority.gss_code,))
@@ -16,7 +16,7 @@ class LocalAuthorityRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def page(self, *, limit: int, cursor: str | None) -> Window[LocalAuthority]:
+    async def page(self, *, limit: int, cursor: Position | None) -> Window[LocalAuthority]:
         stmt = select(LocalAuthority).options(selectinload(LocalAuthority.districts))
         return await keyset_page(self.session, stmt, BY_GSS_CODE, limit=limit, cursor=cursor)
 

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 
 from app.api.deps import PUBLIC, SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import PUBLIC_LIST, CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.local_authorities import service
 from app.local_authorities.errors import LocalAuthorityNotFound
@@ -27,8 +27,9 @@ async def list_local_authorities(
     cursor: CursorQuery = None,
 ) -> Page[LocalAuthorityRead]:
     """Every council using the service, with its districts, ordered by GSS code. Public."""
-    window = await service.list_local_authorities(session, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(LocalAuthorityRead.model_validate), limit)
+    listing = open_list(request, PUBLIC_LIST, cursor)
+    window = await service.list_local_authorities(session, limit=limit, cursor=listing.after)
+    return listing.page(response, window.map(LocalAuthorityRead.model_validate), limit)
 
 
 @router.get(

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.local_authorities.errors import LocalAuthorityNotFound
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
 
 
 async def list_local_authorities(
-    session: AsyncSession, *, limit: int, cursor: str | None
+    session: AsyncSession, *, limit: int, cursor: Position | None
 ) -> Window[LocalAuthority]:
     return await LocalAuthorityRepository(session).page(limit=limit, cursor=cursor)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.deps import SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import allow
 from app.auth.enums import Role
@@ -49,10 +49,11 @@ async def list_council_tax_exemptions(
 ) -> Page[CouncilTaxExemption]:
     """For a district council: care leavers aged 18 to 24 living in its district who agreed to share this
     with it. Withdrawn consent removes someone at once. An admin sees the list for any district."""
+    listing = open_list(request, principal.user_id, cursor)
     window, given = await service.list_exemptions(
-        session, principal, on or uk_today(), district, limit=limit, cursor=cursor
+        session, principal, on or uk_today(), district, limit=limit, cursor=listing.after
     )
-    return page_of(request, response, window.map(lambda p: _item(p, given[p.id])), limit)
+    return listing.page(response, window.map(lambda p: _item(p, given[p.id])), limit)
 
 
 @router.get(

@@ -17,7 +17,7 @@ from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.dates import day_before_birthday, latest_birth_date
 from app.core.errors import Forbidden
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 
 RESOURCE = "council_tax_exemption"
 # Exempt from 18 (when they can first be liable) until the day before they turn 25: Nottinghamshire's
@@ -50,7 +50,7 @@ async def list_exemptions(
     district: str | None,
     *,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> tuple[Window[CareLeaver], dict[uuid.UUID, datetime]]:
     """People in the district who agreed to share, aged 18 to 24 on `on`, with when they agreed."""
     assert principal.local_authority_id is not None

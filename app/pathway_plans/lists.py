@@ -18,7 +18,7 @@ from app.auth.principal import Principal
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import uk_today
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.pathway_plans.enums import PlanStatus
 from app.pathway_plans.models import PathwayPlan
 from app.pathway_plans.repository import PlanRepository
@@ -61,7 +61,7 @@ async def reviews_due(
     team_id: uuid.UUID | None,
     due_before: date | None,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[ReviewDueItem]:
     """Current plans by review date, soonest (most overdue) first."""
     today = uk_today()
@@ -105,7 +105,7 @@ async def list_plans(
     adviser_id: uuid.UUID | None,
     team_id: uuid.UUID | None,
     limit: int,
-    cursor: str | None,
+    cursor: Position | None,
 ) -> Window[PlanListItem]:
     """Plan versions of the people you may see, most recently changed first."""
     today = uk_today()

@@ -17,7 +17,7 @@ from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, LegalStatusOverride
 from app.care_leavers.repository import allocation_in_force, visible_people
 from app.core.clock import utc_now
-from app.db.pagination import SortKey, Window, keyset_page
+from app.db.pagination import Position, SortKey, Window, keyset_page
 from app.pathway_plans.enums import FINISHED, ActionOwner, ActionStatus, PlanStatus, SectionKind
 from app.pathway_plans.models import (
     ActionUpdate,
@@ -82,7 +82,7 @@ class PlanRepository:
         statuses: Collection[PlanStatus] | None,
         *,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[PathwayPlan]:
         stmt = select(PathwayPlan).where(PathwayPlan.care_leaver_id == care_leaver_id)
         if statuses is not None:
@@ -362,7 +362,7 @@ class PlanRepository:
         team_id: uuid.UUID | None,
         due_before: date | None,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[PathwayPlan]:
         people = visible_people(principal, today, adviser_id=adviser_id, team_id=team_id)
         stmt = select(PathwayPlan).where(
@@ -383,7 +383,7 @@ class PlanRepository:
         adviser_id: uuid.UUID | None,
         team_id: uuid.UUID | None,
         limit: int,
-        cursor: str | None,
+        cursor: Position | None,
     ) -> Window[PathwayPlan]:
         people = visible_people(principal, today, adviser_id=adviser_id, team_id=team_id)
         stmt = select(PathwayPlan).where(

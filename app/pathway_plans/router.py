@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.conditional import if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
-from app.api.pagination import CursorQuery, LimitQuery, Page, page_of
+from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, Manager, Staff, StaffOrSelf
 from app.core.clock import uk_today
@@ -72,8 +72,11 @@ async def list_pathway_plan_versions(
 ) -> Page[PlanVersionSummary]:
     """The plan's history, newest version first: each review made a new version and the earlier ones are
     kept as they were. A young person sees the versions that were authorised."""
-    window = await service.list_versions(session, principal, care_leaver_id, limit=limit, cursor=cursor)
-    return page_of(request, response, window.map(PlanVersionSummary.model_validate), limit)
+    listing = open_list(request, principal.user_id, cursor)
+    window = await service.list_versions(
+        session, principal, care_leaver_id, limit=limit, cursor=listing.after
+    )
+    return listing.page(response, window.map(PlanVersionSummary.model_validate), limit)
 
 
 @router.post(
@@ -116,6 +119,7 @@ async def list_pathway_plans(
 ) -> Page[PlanListItem]:
     """Plan versions of the young people you may see, most recently changed first: a manager finds the
     plans waiting for authorisation with `status=submitted`."""
+    listing = open_list(request, principal.user_id, cursor)
     statuses = set(status) if status else set(PlanStatus) - {PlanStatus.SUPERSEDED}
     window = await lists.list_plans(
         session,
@@ -124,9 +128,9 @@ async def list_pathway_plans(
         adviser_id=adviser_id,
         team_id=team_id,
         limit=limit,
-        cursor=cursor,
+        cursor=listing.after,
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.get("/pathway-plans/reviews-due", summary="Plan reviews due", responses=problem_responses(401, 403))
@@ -147,6 +151,7 @@ async def list_reviews_due(
 ) -> Page[ReviewDueItem]:
     """Current plans by review date, most overdue first, with the reason (six-monthly, or a change such as
     a move that brought it forward) and the days overdue. For an adviser, a team or the council."""
+    listing = open_list(request, principal.user_id, cursor)
     window = await lists.reviews_due(
         session,
         principal,
@@ -154,9 +159,9 @@ async def list_reviews_due(
         team_id=team_id,
         due_before=due_before,
         limit=limit,
-        cursor=cursor,
+        cursor=listing.after,
     )
-    return page_of(request, response, window, limit)
+    return listing.page(response, window, limit)
 
 
 @router.get(

@@ -29,7 +29,7 @@ from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import advisers_by_id, load_for_read, load_for_write
 from app.core.clock import uk_today, utc_now
 from app.core.errors import PreconditionFailed, field_error
-from app.db.pagination import Window
+from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.pathway_plans import lifecycle
 from app.pathway_plans.enums import CORE_SECTIONS, PlanStatus, SectionKind
@@ -202,7 +202,12 @@ async def start_plan(session: AsyncSession, principal: Principal, care_leaver_id
 
 
 async def list_versions(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: Position | None,
 ) -> Window[PathwayPlan]:
     """Every version of the person's plan, newest first (a young person: the authorised ones)."""
     person, _ = await load_for_read(session, principal, care_leaver_id)
