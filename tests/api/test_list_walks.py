@@ -101,6 +101,12 @@ async def namesakes(session: AsyncSession, _w: World) -> None:
         await f.care_leaver(session, given_name=given, family_name="Twin")
 
 
+async def caseload_namesakes(session: AsyncSession, w: World) -> None:
+    """Five more people on pa_a1's caseload, all with one family name (two with one given name too)."""
+    for given in ("Sam", "Sam", "Alex", "Jo", "Kim"):
+        await f.care_leaver(session, adviser=w.users["pa_a1"], given_name=given, family_name="Twin")
+
+
 async def advisers(session: AsyncSession, _w: World) -> None:
     team = await f.team(session, f.CITY)
     for _ in range(3):
@@ -236,6 +242,13 @@ WALKS = [
         label="search",
     ),
     Walk("list_advisers", "admin_city", lambda _w: "/v1/advisers", advisers),
+    Walk(
+        "get_caseload",
+        "manager_a",
+        lambda w: f"/v1/advisers/{w.users['pa_a1'].id}/caseload",
+        caseload_namesakes,
+    ),
+    Walk("get_my_caseload", "pa_a1", lambda _w: "/v1/me/caseload", caseload_namesakes),
     Walk("list_support_requests", "admin_city", lambda _w: "/v1/support-requests", support_requests),
     Walk("list_contacts", "pa_a1", p_a1("/v1/care-leavers/{id}/contacts"), contacts),
     Walk("list_my_contacts", "leaver_a1", lambda _w: "/v1/me/contacts", contacts),
