@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth import invitations, throttle
 from app.contacts.due_dates import refresh_every_council
+from app.core.clock import utc_now
 from app.core.settings import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.idempotency import prune as prune_keys
@@ -105,9 +107,21 @@ def demo_data() -> None:
 
 @cli.command()
 def prune() -> None:
-    """Delete expired idempotency keys (older than 24 hours). Safe to run at any time, e.g. daily."""
-    count = asyncio.run(_in_unit_of_work(get_settings(), prune_keys))
-    console.print(f"Deleted {count} expired idempotency keys.")
+    """Delete what is no longer needed: idempotency keys older than 24 hours, sign-in failure counts
+    nobody has added to for LOCAL_OFFER_SIGN_IN_FORGET_MINUTES, and used, replaced or expired
+    invitations. Safe to run at any time, e.g. daily."""
+    settings = get_settings()
+    counts: dict[str, int] = {}
+
+    async def work(session: AsyncSession) -> int:
+        now = utc_now()
+        counts["expired idempotency keys"] = await prune_keys(session, now)
+        counts["stale sign-in throttle rows"] = await throttle.prune(session, settings, now)
+        counts["spent or expired invitations"] = await invitations.prune(session, now)
+        return sum(counts.values())
+
+    asyncio.run(_in_unit_of_work(settings, work))
+    console.print("Deleted " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
 
 
 @cli.command()

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
 from app.advisers.router import router as advisers_router
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "Last-Modified", "Link", "Location", "Retry-After", "X-Request-ID"],
         )
+    # The client address is the peer's unless the peer is a configured proxy (none by default).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_hosts)
     # Added last, so it is outermost: every response gets its headers, whatever answered it.
     app.add_middleware(PrivacyHeadersMiddleware)
     return app

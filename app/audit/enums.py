@@ -14,6 +14,8 @@ class AuditAction(StrEnum):
     SIGN_OUT = "sign_out"
     TOKEN_REFRESHED = "token_refreshed"
     TOKEN_REUSE_DETECTED = "token_reuse_detected"
+    PASSWORD_CHANGED = "password_changed"  # by the account's holder, or set from an invitation
+    PASSWORD_CHANGE_FAILED = "password_change_failed"
     ACCESS_DENIED = "access_denied"
 
 

@@ -9,14 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction
 from app.audit.service import record
 from app.auth.enums import PartnerKind, Role, SubjectKind
-from app.auth.errors import EmailTaken, PartnerNameTaken, TeamNameTaken, UserNotFound
+from app.auth.errors import EMAIL_TAKEN, EmailTaken, PartnerNameTaken, TeamNameTaken, UserNotFound
 from app.auth.models import PartnerOrganisation, Team, UserAccount
-from app.auth.passwords import hash_password
+from app.auth.passwords import hash_in_thread, policy_problem
 from app.auth.policy import ADMIN_ROLES, assignable_roles, may_manage_account
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository, roles_of
 from app.auth.schemas import PartnerOrganisationCreate, TeamCreate, UserCreate, UserUpdate
-from app.auth.service import DEMO_PASSWORD
 from app.core.clock import utc_now
 from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Position, Window
@@ -86,23 +85,22 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
         raise _invalid("local_authority", "You can create accounts only in your own council.")
     team_id = await _check_team(session, local_authority_id, body.team_id)
     partner_id = await _check_partner(session, local_authority_id, body.kind, body.partner_organisation_id)
-    if body.password is not None and body.password.strip().lower() == DEMO_PASSWORD:
-        raise _invalid("password", "Choose a password other than the demo one.")
+    problem = policy_problem(body.password, email=body.email) if body.password is not None else None
+    if problem is not None:
+        raise _invalid("password", problem)
     user = UserAccount(
         email=body.email,
         display_name=body.display_name,
         kind=body.kind,
         roles=sorted(r.value for r in roles),
-        password_hash=hash_password(body.password) if body.password else None,
+        password_hash=await hash_in_thread(body.password) if body.password else None,
         local_authority_id=local_authority_id,
         team_id=team_id,
         partner_organisation_id=partner_id,
         phone=body.phone,
         job_title=body.job_title,
     )
-    await insert_or_raise(
-        session, user, EmailTaken("That email address cannot be used for a new account; choose another.")
-    )
+    await insert_or_raise(session, user, EmailTaken(EMAIL_TAKEN))
     await record(
         session,
         principal.as_actor(),

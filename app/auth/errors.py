@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from app.core.errors import DomainError, ErrorKind, Forbidden, NotFound
+from app.core.errors import DomainError, ErrorKind, Forbidden, NotFound, field_error
 
 _BEARER = 'Bearer realm="local-offer"'
 
@@ -42,13 +42,76 @@ class InvalidGrant(DomainError):
 class TooManyAttempts(DomainError):
     code = "auth.too_many_attempts"
     kind = ErrorKind.RATE_LIMITED
-    title = "Too many sign-in attempts"
+    title = "Too many failed attempts"
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            f"Too many failed sign-ins. Try again in {retry_after} seconds.",
+            f"Too many failed attempts. Try again in {retry_after} seconds.",
             headers={"Retry-After": str(retry_after)},
             retry_after=retry_after,
+        )
+
+
+class InvalidInvitation(DomainError):
+    """Unknown, mistyped, used, replaced or expired: one answer for all, so a code cannot be probed."""
+
+    code = "auth.invalid_invitation"
+    kind = ErrorKind.BAD_REQUEST
+    title = "Invitation not valid"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This invitation code does not work: it may be mistyped, already used or out of date. "
+            "Ask your personal adviser for a new one."
+        )
+
+
+class CurrentPasswordWrong(DomainError):
+    code = "auth.current_password_wrong"
+    kind = ErrorKind.VALIDATION
+    title = "The current password is not right"
+
+    def __init__(self) -> None:
+        message = "This is not your current password."
+        super().__init__(
+            message,
+            errors=[field_error("current_password", message, code="current_password_wrong")],
+        )
+
+
+class NoLocalPassword(DomainError):
+    code = "auth.no_local_password"
+    kind = ErrorKind.CONFLICT
+    title = "No password to change here"
+
+    def __init__(
+        self,
+        detail: str = "You sign in through your council's identity provider: change your password there, "
+        "or sign in here with your password first.",
+    ) -> None:
+        super().__init__(detail)
+
+
+class DemoAccount(DomainError):
+    code = "user.demo_account"
+    kind = ErrorKind.CONFLICT
+    title = "Demo accounts keep the demo password"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Demo accounts keep the demo password, so that everyone trying the demo can use them."
+        )
+
+
+class NotInvitable(DomainError):
+    code = "user.not_invitable"
+    kind = ErrorKind.CONFLICT
+    title = "Invitations are for young people's app accounts"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only a young person's app account is set up by invitation; staff and partners get their "
+            "sign-in from their administrator or their council's identity provider."
         )
 
 
@@ -66,6 +129,10 @@ class IdentityProviderUnavailable(DomainError):
 class UserNotFound(NotFound):
     code = "user.not_found"
     title = "Account not found"
+
+
+# One sentence for every clash, so the answer never says which council (if any) holds the address.
+EMAIL_TAKEN = "That email address cannot be used for a new account; choose another."
 
 
 class EmailTaken(DomainError):

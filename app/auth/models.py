@@ -98,12 +98,32 @@ class RefreshToken(IdMixin, Base):
 
 
 class SignInThrottle(Base):
-    """Recent failed sign-ins per account (digest of the name typed) and per client address."""
+    """Recent failed attempts under one key: an account from one address, an account from anywhere, or
+    an address (app/auth/throttle.py). Keys are digests, never what was typed or the address itself."""
 
     __tablename__ = "sign_in_throttle"
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime]
-    last_failure_at: Mapped[datetime]
-    blocked_until: Mapped[datetime | None]
+    # The latest failure: the wait runs from it, and the row is forgotten (pruned) long after it.
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AccountInvitation(IdMixin, Base):
+    """A single-use code that lets a young person choose the password of the app account made for them.
+
+    Only its SHA-256 digest is stored (the code has 100 random bits, so a fast hash is enough); the code
+    itself is shown once, to the member of staff who passes it on.
+    """
+
+    __tablename__ = "account_invitation"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), index=True)
+    local_authority_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("local_authority.id"))
+    code_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[uuid.UUID | None] = mapped_column()  # no FK: the record outlives staff accounts
+    issued_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    # Set when a newer invitation replaces it: only the latest one works.
+    revoked_at: Mapped[datetime | None]

@@ -3,12 +3,22 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, String, cast, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, case, cast, delete, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.auth.enums import PartnerKind, Role, SubjectKind
-from app.auth.models import AuthSession, PartnerOrganisation, RefreshToken, Team, UserAccount
+from app.auth.models import (
+    AccountInvitation,
+    AuthSession,
+    PartnerOrganisation,
+    RefreshToken,
+    SignInThrottle,
+    Team,
+    UserAccount,
+)
 from app.auth.principal import Principal
 from app.db.pagination import Position, SortKey, Window, keyset_page
 
@@ -63,6 +73,10 @@ class AuthRepository:
         stmt = _with_organisations(select(UserAccount).where(UserAccount.email == email.strip().lower()))
         return (await self.session.execute(stmt)).unique().scalars().one_or_none()
 
+    async def password_hash_of(self, email: str) -> str | None:
+        stmt = select(UserAccount.password_hash).where(UserAccount.email == email.strip().lower())
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def user_with_live_session(
         self, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
     ) -> UserAccount | None:
@@ -106,12 +120,15 @@ class AuthRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def revoke_user_sessions(self, user_id: uuid.UUID, now: datetime, reason: str) -> None:
+    async def revoke_user_sessions(
+        self, user_id: uuid.UUID, now: datetime, reason: str, *, keep: uuid.UUID | None = None
+    ) -> None:
+        """Revoke every live sign-in of the account, except `keep` (the one asking)."""
+        stmt = update(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        if keep is not None:
+            stmt = stmt.where(AuthSession.id != keep)
         await self.session.execute(
-            update(AuthSession)
-            .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-            .values(revoked_at=now, revoked_reason=reason)
-            .execution_options(synchronize_session=False)
+            stmt.values(revoked_at=now, revoked_reason=reason).execution_options(synchronize_session=False)
         )
 
     async def user(self, user_id: uuid.UUID) -> UserAccount | None:
@@ -156,3 +173,104 @@ class AuthRepository:
             .order_by(PartnerOrganisation.name)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+
+class ThrottleRepository:
+    """Counters of failed attempts (app/auth/throttle.py decides what they mean)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock(self, keys: list[str], now: datetime) -> dict[str, SignInThrottle]:
+        """The counters for `keys`, created if missing and locked until the transaction ends.
+
+        PostgreSQL locks the rows (in key order, so two requests never deadlock); SQLite has taken its
+        write lock at BEGIN IMMEDIATE. Either way, a parallel attempt waits here until this one's count
+        is committed, so none is decided on a stale count.
+        """
+        ordered = sorted(set(keys))
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        await self.session.execute(
+            insert(SignInThrottle)
+            .values([{"key": k, "failures": 0, "last_failure_at": now} for k in ordered])
+            .on_conflict_do_nothing(index_elements=[SignInThrottle.key])
+        )
+        stmt = (
+            select(SignInThrottle)
+            .where(SignInThrottle.key.in_(ordered))
+            .order_by(SignInThrottle.key)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return {row.key: row for row in (await self.session.execute(stmt)).scalars()}
+
+    async def forgive(self, pair: str, others: list[str], failures: int) -> None:
+        """An attempt succeeded: its pair's failures are forgotten, and taken off the wider counters."""
+        await self.session.execute(delete(SignInThrottle).where(SignInThrottle.key == pair))
+        await self.session.execute(
+            update(SignInThrottle)
+            .where(SignInThrottle.key.in_(others))
+            .values(
+                failures=case(
+                    (SignInThrottle.failures > failures, SignInThrottle.failures - failures), else_=0
+                )
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def prune(self, forgotten_before: datetime) -> int:
+        result = await self.session.execute(
+            delete(SignInThrottle).where(
+                or_(SignInThrottle.last_failure_at < forgotten_before, SignInThrottle.failures <= 0)
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+class InvitationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def by_digest(self, digest: str) -> AccountInvitation | None:
+        stmt = select(AccountInvitation).where(AccountInvitation.code_digest == digest)
+        return (await self.session.execute(stmt)).scalars().one_or_none()
+
+    async def use(self, invitation_id: uuid.UUID, now: datetime) -> bool:
+        """Spend an invitation once. False if it was spent, replaced or expired first (a race included)."""
+        result = await self.session.execute(
+            update(AccountInvitation)
+            .where(
+                AccountInvitation.id == invitation_id,
+                AccountInvitation.used_at.is_(None),
+                AccountInvitation.revoked_at.is_(None),
+                AccountInvitation.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    async def revoke_open(self, user_id: uuid.UUID, now: datetime) -> None:
+        await self.session.execute(
+            update(AccountInvitation)
+            .where(
+                AccountInvitation.user_id == user_id,
+                AccountInvitation.used_at.is_(None),
+                AccountInvitation.revoked_at.is_(None),
+            )
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def prune(self, now: datetime) -> int:
+        """Spent, replaced and expired invitations: none can ever be used again."""
+        result = await self.session.execute(
+            delete(AccountInvitation).where(
+                or_(
+                    AccountInvitation.used_at.is_not(None),
+                    AccountInvitation.revoked_at.is_not(None),
+                    AccountInvitation.expires_at <= now,
+                )
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -4,21 +4,33 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import JSONResponse
 
-from app.api.deps import SessionDep, SettingsDep
+from app.api.deps import SessionDep, SettingsDep, get_database
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
-from app.api.problems import problem_responses
-from app.auth import accounts, service
+from app.api.problems import STATUS_FOR_KIND, problem_response, problem_responses
+from app.auth import accounts, invitations, service
 from app.auth.deps import PUBLIC, CurrentPrincipal, LaAdmin, Staff, allow
 from app.auth.enums import Role, SubjectKind
-from app.auth.errors import InvalidGrant, TooManyAttempts
+from app.auth.errors import (
+    CurrentPasswordWrong,
+    DemoAccount,
+    InvalidGrant,
+    InvalidInvitation,
+    NoLocalPassword,
+    NotInvitable,
+    TooManyAttempts,
+)
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
 from app.auth.schemas import (
+    InvitationRead,
+    InvitationRedemption,
     MeRead,
     PartnerOrganisationCreate,
     PartnerOrganisationRead,
     PartnerRef,
+    PasswordChange,
     TeamCreate,
     TeamRead,
     TeamRef,
@@ -29,13 +41,21 @@ from app.auth.schemas import (
     UserUpdate,
 )
 from app.core.clock import utc_now
-from app.core.errors import InvalidInput, field_error
+from app.core.errors import DomainError, InvalidInput, field_error
+from app.db.session import Database
 from app.local_authorities.schemas import LocalAuthorityRef
 
 router = APIRouter(prefix="/v1", tags=["Sign-in"])
 accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
 
 Admin = Annotated[Principal, Depends(allow(Role.LA_ADMIN, Role.SYSTEM_ADMIN))]
+# Sign-in and invitations count each attempt in a unit of work of their own (app/auth/throttle.py).
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def _client_host(request: Request) -> str | None:
+    # The peer, or the client a trusted proxy names (LOCAL_OFFER_TRUSTED_PROXIES, app.main).
+    return request.client.host if request.client else None
 
 
 @router.post(
@@ -48,19 +68,26 @@ async def create_token(
     request: Request,
     response: Response,
     session: SessionDep,
+    database: DatabaseDep,
     settings: SettingsDep,
     form: Annotated[TokenRequest, Form()],
 ) -> TokenResponse:
     """OAuth 2.0 token endpoint (form-encoded): `grant_type=password` with `username` and `password`,
-    or `grant_type=refresh_token`. Repeated failures are slowed, then refused for a while (429)."""
+    or `grant_type=refresh_token`. After a few failures each further try from the same place must wait
+    longer (429 with `Retry-After`); an account is never locked."""
     response.headers["Cache-Control"] = "no-store"
     now = utc_now()
     if form.grant_type == "password":
         if not form.username or form.password is None:
             raise _missing("username" if not form.username else "password")
-        address = request.client.host if request.client else None
         pair = await service.sign_in_with_password(
-            session, settings, username=form.username, password=form.password, address=address, now=now
+            session,
+            database,
+            settings,
+            username=form.username,
+            password=form.password,
+            address=_client_host(request),
+            now=now,
         )
     else:
         if not form.refresh_token:
@@ -75,6 +102,38 @@ def _missing(field: str) -> InvalidInput:
     return InvalidInput(
         f"{field} is required for this grant type.",
         errors=[field_error(field, "required for this grant type", code="missing")],
+    )
+
+
+@router.post(
+    "/auth/invitation",
+    summary="Redeem an invitation",
+    dependencies=[PUBLIC],
+    responses=problem_responses(InvalidInvitation(), TooManyAttempts(retry_after=30)),
+)
+async def redeem_invitation(
+    body: InvitationRedemption,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    database: DatabaseDep,
+    settings: SettingsDep,
+) -> TokenResponse:
+    """A young person sets the password of their new app account with the code their adviser gave
+    them, and is signed in. A code works once and expires; unknown, used and expired codes get the
+    same answer (400), and failures are slowed like sign-ins."""
+    response.headers["Cache-Control"] = "no-store"
+    pair = await invitations.redeem(
+        session,
+        database,
+        settings,
+        code=body.code,
+        password=body.password,
+        address=_client_host(request),
+        now=utc_now(),
+    )
+    return TokenResponse(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
     )
 
 
@@ -106,6 +165,53 @@ async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
         care_leaver_id=user.care_leaver_id,
         adviser_id=user.id if principal.has(Role.PERSONAL_ADVISER) else None,
         signed_in_with=principal.issuer or "local",
+    )
+
+
+@router.post(
+    "/me/password",
+    summary="Change your password",
+    status_code=204,
+    responses=problem_responses(
+        401,
+        NoLocalPassword(),
+        DemoAccount(),
+        CurrentPasswordWrong(),
+        TooManyAttempts(retry_after=30),
+    ),
+)
+async def change_password(
+    body: PasswordChange,
+    request: Request,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """Any account with a password here: give the current one and a new one. Every other sign-in of the
+    account ends; this one goes on. Wrong current passwords are slowed like sign-ins."""
+    refused = await service.change_password(
+        session,
+        settings,
+        principal,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        address=_client_host(request),
+        now=utc_now(),
+    )
+    if refused is not None:
+        # Answered, not raised: the unit of work commits the failed attempt before the client hears.
+        return _problem(refused)
+    return Response(status_code=204)
+
+
+def _problem(error: DomainError) -> JSONResponse:
+    return problem_response(
+        STATUS_FOR_KIND[error.kind],
+        error.code,
+        error.title,
+        error.detail,
+        headers=error.headers,
+        **error.extensions,
     )
 
 
@@ -157,6 +263,22 @@ async def update_user(
 ) -> UserRead:
     """Roles, team, name, phone, job title, or deactivation (which signs the account out everywhere)."""
     return UserRead.model_validate(await accounts.update_user(session, principal, user_id, body))
+
+
+@accounts_router.post(
+    "/users/{user_id:uuid}/invitations",
+    summary="Reissue a young person's invitation",
+    status_code=201,
+    responses=problem_responses(401, 403, 404, NotInvitable()),
+)
+async def create_invitation(
+    user_id: uuid.UUID, principal: LaAdmin, session: SessionDep, settings: SettingsDep, response: Response
+) -> InvitationRead:
+    """A new code for a young person's app account (a lost code, or a forgotten password); any earlier
+    code stops working. Their password, if they set one, works until they redeem the new code."""
+    response.headers["Cache-Control"] = "no-store"
+    issued = await invitations.reissue(session, settings, principal, user_id, utc_now())
+    return InvitationRead(code=issued.code, expires_at=issued.expires_at)
 
 
 @accounts_router.get("/teams", summary="List your council's teams", responses=problem_responses(401, 403))

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.config import JsonDict
 
 from app.auth.enums import PartnerKind, Role, SubjectKind
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from app.core.schemas import Flag, InputModel
 from app.local_authorities.schemas import LocalAuthorityRef
 
@@ -16,6 +18,7 @@ Email = Annotated[
     str, StringConstraints(strip_whitespace=True, to_lower=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
 ]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{7,20}$")]
+NewPassword = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length=MAX_LENGTH)]
 
 
 class TokenRequest(BaseModel):
@@ -179,9 +182,10 @@ class UserCreate(InputModel):
         default=None,
         description="Only a system admin sets this (an la_admin creates accounts in its own council)",
     )
-    password: Annotated[str, StringConstraints(min_length=12, max_length=1024)] | None = Field(
+    password: NewPassword | None = Field(
         default=None,
-        description="At least 12 characters; omit for accounts that sign in through the council's IdP",
+        description="At least 12 characters, not the email address; omit for accounts that sign in "
+        "through the council's IdP",
     )
     phone: Phone | None = None
     job_title: Annotated[str, StringConstraints(max_length=120)] | None = None
@@ -202,6 +206,78 @@ class UserUpdate(InputModel):
     is_active: Flag | None = Field(default=None, description="False signs the account out everywhere")
     phone: Phone | None = None
     job_title: Annotated[str, StringConstraints(max_length=120)] | None = None
+
+
+class InvitationRead(BaseModel):
+    """A new invitation: the code is shown this once. Pass it on to the young person, who redeems it
+    with `POST /v1/auth/invitation` and a password only they know."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"code": "7KQ2-M9XD-4HWT-B8NZ-3PRC", "expires_at": "2026-11-30T14:05:00+00:00"}]
+        }
+    )
+
+    code: str = Field(description="Single-use; case, spaces and dashes do not matter when it is typed")
+    expires_at: datetime
+
+
+class InvitedUserRead(UserRead):
+    """A young person's new app account, with the invitation that lets them set its password."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **_USER_EXAMPLE,
+                    "email": "aisha@example.demo",
+                    "display_name": "Aisha Example",
+                    "kind": "care_leaver",
+                    "roles": ["care_leaver"],
+                    "team": None,
+                    "phone": None,
+                    "job_title": None,
+                    "invitation": {
+                        "code": "7KQ2-M9XD-4HWT-B8NZ-3PRC",
+                        "expires_at": "2026-11-30T14:05:00+00:00",
+                    },
+                }
+            ]
+        }
+    )
+
+    invitation: InvitationRead
+
+
+class PasswordChange(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "current_password": "correct horse battery staple",
+                    "new_password": "a new passphrase of words",
+                }
+            ]
+        }
+    )
+
+    current_password: Annotated[str, StringConstraints(min_length=1, max_length=MAX_LENGTH)]
+    new_password: NewPassword = Field(
+        description="At least 12 characters, not the email address and not the current password"
+    )
+
+
+class InvitationRedemption(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"code": "7KQ2-M9XD-4HWT-B8NZ-3PRC", "password": "a passphrase only I know"}]
+        }
+    )
+
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="From the invitation your personal adviser gave you"
+    )
+    password: NewPassword = Field(description="At least 12 characters, not your email address")
 
 
 class TeamRead(BaseModel):

@@ -1,4 +1,4 @@
-"""Sign-in, token refresh and revocation, and turning a bearer token into a Principal."""
+"""Sign-in, password changes, token refresh and revocation, and turning a bearer token into a Principal."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from app.audit.enums import AuditAction, AuditOutcome
 from app.audit.service import ANONYMOUS, Actor, record, record_even_if_rolled_back
 from app.auth import throttle
 from app.auth.enums import SubjectKind
-from app.auth.errors import InvalidGrant, InvalidToken
+from app.auth.errors import CurrentPasswordWrong, DemoAccount, InvalidGrant, InvalidToken, NoLocalPassword
 from app.auth.jwks import JwksCache, verify_external_token
 from app.auth.models import AuthSession, RefreshToken, UserAccount
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import hash_in_thread, needs_rehash, policy_problem, verify_password
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository, principal_for
 from app.auth.tokens import (
@@ -26,8 +26,9 @@ from app.auth.tokens import (
     refresh_digest,
     unverified_issuer,
 )
+from app.core.errors import InvalidInput, field_error
 from app.core.settings import Settings
-from app.db.session import after_rollback
+from app.db.session import Database, after_rollback
 
 # Only demo mode accepts it (README: demo accounts).
 DEMO_PASSWORD = "demo"
@@ -46,6 +47,7 @@ def _may_sign_in(user: UserAccount, settings: Settings) -> bool:
 
 async def sign_in_with_password(
     session: AsyncSession,
+    database: Database,
     settings: Settings,
     *,
     username: str,
@@ -53,19 +55,17 @@ async def sign_in_with_password(
     address: str | None,
     now: datetime,
 ) -> TokenPair:
-    keys = [throttle.account_key(username), throttle.address_key(address)]
-    await throttle.check(session, settings, keys, now)
-    repo = AuthRepository(session)
-    user = await repo.user_by_email(username)
-    # The hash is checked even for an unknown account, so timing does not tell them apart.
-    password_ok = verify_password(user.password_hash if user else None, password)
+    # Counted before the password is checked, in a transaction of its own (see app/auth/throttle.py).
+    attempt = await throttle.reserve(database, settings, throttle.Keys.of(username, address), now)
+    # Checked holding no database connection: a queue of sign-ins waiting for a hashing thread must
+    # not take the pool from everyone else. Checked even for an unknown account, so timing does not
+    # tell them apart.
+    async with database.unit_of_work() as reading:
+        stored_hash = await AuthRepository(reading).password_hash_of(username)
+    password_ok = await verify_password(stored_hash, password)
+    user = await AuthRepository(session).user_by_email(username)
     demo_password_refused = password == DEMO_PASSWORD and not settings.demo
     if user is None or not password_ok or demo_password_refused or not _may_sign_in(user, settings):
-
-        async def count_failure(fresh: AsyncSession) -> None:
-            await throttle.record_failure(fresh, settings, keys, now)
-
-        after_rollback(session, count_failure)
         record_even_if_rolled_back(
             session,
             Actor(id=user.id, kind=user.kind.value, role=None, organisation=None) if user else ANONYMOUS,
@@ -77,9 +77,9 @@ async def sign_in_with_password(
         )
         raise InvalidGrant()
     if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    await throttle.clear_account(session, username)
-    pair = await _start_session(session, settings, user, now)
+        user.password_hash = await hash_in_thread(password)
+    await throttle.forgive(session, attempt)
+    pair = await start_session(session, settings, user, now)
     principal = principal_for(user, None)
     await record(
         session,
@@ -92,7 +92,66 @@ async def sign_in_with_password(
     return pair
 
 
-async def _start_session(
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    *,
+    current_password: str,
+    new_password: str,
+    address: str | None,
+    now: datetime,
+) -> CurrentPasswordWrong | None:
+    """Check the current password, set the new one, and end every other sign-in of the account.
+
+    A wrong current password is returned, not raised: the caller lets the unit of work commit the
+    failed attempt (and its audit event) before answering, so parallel guesses cannot outrun the count.
+    """
+    user = await AuthRepository(session).user(principal.user_id)
+    assert user is not None  # authentication just loaded it
+    _check_password_changeable(user, principal)
+    # Counted in this transaction, its counters locked until it commits: guesses take turns.
+    attempt = await throttle.count_attempt(session, settings, throttle.Keys.of(user.email, address), now)
+    if not await verify_password(user.password_hash, current_password):
+        await record(
+            session,
+            principal.as_actor(),
+            AuditAction.PASSWORD_CHANGE_FAILED,
+            "user_account",
+            resource_id=user.id,
+            local_authority_id=user.local_authority_id,
+            outcome=AuditOutcome.DENIED,
+        )
+        return CurrentPasswordWrong()
+    problem = policy_problem(new_password, email=user.email)
+    if problem is None and new_password == current_password:
+        problem = "Choose a password different from your current one."
+    if problem is not None:
+        raise InvalidInput(problem, errors=[field_error("new_password", problem, code="password_policy")])
+    user.password_hash = await hash_in_thread(new_password)
+    await AuthRepository(session).revoke_user_sessions(
+        user.id, now, "password_changed", keep=principal.session_id
+    )
+    await throttle.forgive(session, attempt)
+    await record(
+        session,
+        principal.as_actor(),
+        AuditAction.PASSWORD_CHANGED,
+        "user_account",
+        resource_id=user.id,
+        local_authority_id=user.local_authority_id,
+    )
+    return None
+
+
+def _check_password_changeable(user: UserAccount, principal: Principal) -> None:
+    if principal.issuer is not None or principal.session_id is None or user.password_hash is None:
+        raise NoLocalPassword()
+    if user.is_demo:
+        raise DemoAccount()
+
+
+async def start_session(
     session: AsyncSession, settings: Settings, user: UserAccount, now: datetime
 ) -> TokenPair:
     auth_session = AuthSession(user_id=user.id, expires_at=now + timedelta(days=settings.refresh_token_days))

@@ -35,16 +35,14 @@ def issue_access_token(settings: Settings, user_id: uuid.UUID, session_id: uuid.
         "exp": int(expires.timestamp()),
         "jti": secrets.token_hex(16),
     }
-    return jwt.encode(
-        claims, settings.secret_key.get_secret_value(), algorithm=ALGORITHM, headers={"typ": "at+jwt"}
-    )
+    return jwt.encode(claims, settings.signing_key, algorithm=ALGORITHM, headers={"typ": "at+jwt"})
 
 
 def decode_access_token(settings: Settings, token: str) -> dict[str, Any]:
     """Verify signature, issuer, audience and times; raises jwt.InvalidTokenError subclasses."""
     claims: dict[str, Any] = jwt.decode(
         token,
-        settings.secret_key.get_secret_value(),
+        settings.signing_key,
         algorithms=[ALGORITHM],
         issuer=settings.token_issuer,
         audience=settings.token_audience,

@@ -7,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
-from app.api.deps import IdempotencyKey, SessionDep
+from app.api.deps import IdempotencyKey, SessionDep, SettingsDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, StaffOrSelf
 from app.auth.enums import ConsentRecipient
 from app.auth.models import UserAccount
-from app.auth.schemas import UserRead
+from app.auth.schemas import InvitationRead, InvitedUserRead, UserRead
 from app.care_leavers import history, imports, service
 from app.care_leavers.circumstances import CircumstanceEntry, ssda903_accommodation
 from app.care_leavers.enums import CircumstanceKind, RecordStatus
@@ -308,11 +308,21 @@ async def withdraw_consent(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def create_care_leaver_account(
-    care_leaver_id: uuid.UUID, body: CareLeaverAccountCreate, principal: Staff, session: SessionDep
-) -> UserRead:
-    """An account for the app, linked to this record: the young person sees only their own data."""
-    user = await service.create_account(session, principal, care_leaver_id, body)
-    return UserRead.model_validate(await service.reload_user(session, user.id))
+    care_leaver_id: uuid.UUID,
+    body: CareLeaverAccountCreate,
+    principal: Staff,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> InvitedUserRead:
+    """An account for the app, linked to this record: the young person sees only their own data.
+    It has no password yet: pass the invitation code on, and they choose their own with it."""
+    response.headers["Cache-Control"] = "no-store"
+    user, issued = await service.create_account(session, settings, principal, care_leaver_id, body)
+    read = UserRead.model_validate(await service.reload_user(session, user.id))
+    return InvitedUserRead(
+        **read.model_dump(), invitation=InvitationRead(code=issued.code, expires_at=issued.expires_at)
+    )
 
 
 OnQuery = Annotated[AsOfDate | None, Query(description="As on this date (default today)")]

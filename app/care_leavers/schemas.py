@@ -361,16 +361,12 @@ class ConsentCreate(InputModel):
 
 
 class CareLeaverAccountCreate(InputModel):
-    """An app account for the young person, linked to their record."""
+    """An app account for the young person, linked to their record. Staff never choose its password:
+    the answer carries an invitation the young person redeems with a password of their own."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"email": "aisha@example.demo", "password": "a long passphrase here"}]
-        },
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email": "aisha@example.demo"}]})
 
     email: Email
-    password: Annotated[str, StringConstraints(min_length=12, max_length=1024)]
 
 
 class ImportRowRead(BaseModel):

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
 from app.audit.service import record
+from app.auth import invitations
 from app.auth.enums import ConsentRecipient, Role, SubjectKind
+from app.auth.errors import EMAIL_TAKEN, EmailTaken
+from app.auth.invitations import IssuedInvitation
 from app.auth.models import UserAccount
-from app.auth.passwords import hash_password
 from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
@@ -31,6 +33,7 @@ from app.care_leavers.schemas import (
 )
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
+from app.core.settings import Settings
 from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.entitlements import service as entitlements
@@ -325,8 +328,13 @@ async def _load_for_consent(
 
 
 async def create_account(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareLeaverAccountCreate
-) -> UserAccount:
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    body: CareLeaverAccountCreate,
+) -> tuple[UserAccount, IssuedInvitation]:
+    """The account has no password: the young person sets their own with the invitation returned."""
     person, _ = await load_for_write(session, principal, care_leaver_id)
     existing = await session.execute(select(UserAccount.id).where(UserAccount.care_leaver_id == person.id))
     if existing.first() is not None:
@@ -336,13 +344,12 @@ async def create_account(
         display_name=person.display_name,
         kind=SubjectKind.CARE_LEAVER,
         roles=[Role.CARE_LEAVER.value],
-        password_hash=hash_password(body.password),
+        password_hash=None,
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
     )
-    await insert_or_raise(
-        session, user, AccountExists("That email address cannot be used for a new account; choose another.")
-    )
+    # The same answer as POST /v1/users, wherever (whichever council) the address is already used.
+    await insert_or_raise(session, user, EmailTaken(EMAIL_TAKEN))
     await record(
         session,
         principal.as_actor(),
@@ -352,7 +359,7 @@ async def create_account(
         subjects=[person.id],
         local_authority_id=person.local_authority_id,
     )
-    return user
+    return user, await invitations.issue(session, settings, principal, user, utc_now())
 
 
 async def advisers_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, UserAccount]:

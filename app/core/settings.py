@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "local_offer.db"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+DEFAULT_SQLITE_PATH = DEFAULT_DATA_DIR / "local_offer.db"
+SECRET_KEY_FILE = "secret_key"
+MIN_KEY_LENGTH = 32
 
 
 class Environment(StrEnum):
@@ -67,9 +72,19 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Where clients reach the API: the OpenAPI `servers` entry",
     )
-    secret_key: SecretStr = Field(
-        default=SecretStr("development-only-key-change-me-in-production-0123456789"),
-        description="Signs access tokens (HS256); at least 32 characters; must be set in production",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Signs access tokens (HS256); at least 32 characters. Without it only development and "
+        "test start, with a random key kept in the data directory",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Where development and test keep their generated key: by default the SQLite file's "
+        "directory, or var/",
+    )
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For is believed",
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest JSON body accepted")
     max_upload_bytes: int = Field(
@@ -82,22 +97,25 @@ class Settings(BaseSettings):
     external_issuers: list[ExternalIssuer] = Field(
         default_factory=list, description="JSON list of identity providers whose tokens are accepted"
     )
-    # Failed sign-ins: after `slowdown_after` failures, each try must wait 2^n seconds; after
-    # `max_failures` the account (or address, after `max_failures_per_address`) is refused for a while.
+    # Failed sign-ins (app/auth/throttle.py): past a threshold each further try waits, the wait
+    # doubling with each failure up to a ceiling; nothing is ever blocked outright.
     sign_in_slowdown_after: int = Field(default=3, ge=1)
     sign_in_first_wait_seconds: int = Field(
-        default=1, ge=1, le=60, description="Doubles with each further failure"
+        default=1, ge=1, le=3600, description="Doubles with each further failure"
     )
-    sign_in_max_failures: int = Field(default=10, ge=2)
+    sign_in_max_wait_seconds: int = Field(default=900, ge=1, le=86_400)
     sign_in_max_failures_per_address: int = Field(default=50, ge=2)
-    sign_in_block_minutes: int = Field(default=15, ge=1)
+    sign_in_forget_minutes: int = Field(default=60, ge=1, le=10_080)
+    invitation_days: int = Field(
+        default=7, ge=1, le=30, description="How long a young person's invitation to the app stays valid"
+    )
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
-    def _split_origins(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         # A comma-separated list is easier to set in an environment than JSON.
         if isinstance(value, str):
-            return [origin.strip() for origin in value.split(",") if origin.strip()]
+            return [item.strip() for item in value.split(",") if item.strip()]
         return value
 
     @field_validator("log_level")
@@ -110,21 +128,67 @@ class Settings(BaseSettings):
 
     @field_validator("secret_key")
     @classmethod
-    def _key_length(cls, value: SecretStr) -> SecretStr:
-        if len(value.get_secret_value()) < 32:
-            raise ValueError("must be at least 32 characters")
+    def _key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_KEY_LENGTH:
+            raise ValueError(f"must be at least {MIN_KEY_LENGTH} characters")
         return value
 
     def model_post_init(self, __context: object) -> None:
-        if self.environment is Environment.PRODUCTION:
-            if self.demo:
-                raise ValueError("LOCAL_OFFER_DEMO cannot be enabled in production")
-            if "development-only" in self.secret_key.get_secret_value():
-                raise ValueError("LOCAL_OFFER_SECRET_KEY must be set in production")
+        if self.environment is Environment.PRODUCTION and self.demo:
+            raise ValueError("LOCAL_OFFER_DEMO cannot be enabled in production")
+        if self.secret_key is None:
+            if self.environment not in {Environment.DEVELOPMENT, Environment.TEST}:
+                raise ValueError(f"LOCAL_OFFER_SECRET_KEY must be set in {self.environment.value}")
+            self.secret_key = SecretStr(development_key(self.key_directory))
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def key_directory(self) -> Path:
+        """Where a generated key lives: beside the SQLite file, so each database keeps its own."""
+        if self.data_dir is not None:
+            return self.data_dir
+        prefix = "sqlite:///"
+        path = self.database_url[len(prefix) :] if self.database_url.startswith(prefix) else ""
+        if path and path != ":memory:":
+            return Path(path).parent
+        return DEFAULT_DATA_DIR
+
+    @property
+    def signing_key(self) -> str:
+        assert self.secret_key is not None  # set in model_post_init, or start-up failed
+        return self.secret_key.get_secret_value()
+
+    @property
+    def trusted_proxy_hosts(self) -> list[str]:
+        return [str(network) for network in self.trusted_proxies]
+
+
+def development_key(directory: Path) -> str:
+    """The key this data directory signs with in development and test: created once, then reused.
+
+    Written to a private temporary file and linked into place, so processes starting together
+    (uvicorn workers) agree on one key, and a half-written key is never read.
+    """
+    path = directory / SECRET_KEY_FILE
+    if not path.exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        temporary = directory / f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    key = path.read_text().strip()
+    if len(key) < MIN_KEY_LENGTH:
+        raise ValueError(f"{path} holds no usable key: delete it to make a new one")
+    return key
 
 
 @lru_cache

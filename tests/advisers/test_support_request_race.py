@@ -36,9 +36,12 @@ async def test_racing_requests_open_one(live_url: str) -> None:
         person = created.json()["id"]
         email, password = f"race.{secrets.token_hex(4)}@example.demo", secrets.token_urlsafe(18)
         account = await client.post(
-            f"/v1/care-leavers/{person}/account", json={"email": email, "password": password}, headers=admin
+            f"/v1/care-leavers/{person}/account", json={"email": email}, headers=admin
         )
         assert account.status_code == 201, account.text
+        code = account.json()["invitation"]["code"]
+        redeemed = await client.post("/v1/auth/invitation", json={"code": code, "password": password})
+        assert redeemed.status_code == 200, redeemed.text
         leaver = await sign_in(client, email, password)
 
         responses = await asyncio.gather(

@@ -87,6 +87,7 @@ ADMIN_ONLY = [
     "create_user",
     "get_user",
     "update_user",
+    "create_invitation",
     "create_team",
     "list_partner_organisations",
     "create_partner_organisation",
@@ -213,11 +214,13 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity, Known]:
         city = _sign_in(client, "admin@nottingham.demo", "demo")
         county = _sign_in(client, "admin@notts.demo", "demo")
         leaver = Identity("leaver_x", f"leaver.{tag}@fuzz.example", secrets.token_urlsafe(18))
+        account = _ok(
+            client.post(f"/v1/care-leavers/{people['x']}/account", headers=city, json={"email": leaver.email})
+        )
         _ok(
             client.post(
-                f"/v1/care-leavers/{people['x']}/account",
-                headers=city,
-                json={"email": leaver.email, "password": leaver.password},
+                "/v1/auth/invitation",
+                json={"code": account["invitation"]["code"], "password": leaver.password},
             )
         )
         admin = Identity("admin_county", f"admin.{tag}@fuzz.example", secrets.token_urlsafe(18))

@@ -18,6 +18,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.auth.invitations import code_digest
+from app.auth.models import AccountInvitation
 from app.core.clock import uk_today, utc_now
 from app.core.settings import Settings
 from app.db.session import Database
@@ -114,6 +116,24 @@ async def city_draft(session: AsyncSession, world: World) -> dict[str, str]:
     return {"If-Match": drafts.draft_etag(city, draft)}
 
 
+MATRIX_INVITATION = "MTRX-0000-1111-2222-3333"
+
+
+async def invitation_for_leaver_a1(session: AsyncSession, world: World) -> dict[str, str]:
+    """An open invitation for leaver_a1's account, with a code the redemption entry knows."""
+    leaver = world.users["leaver_a1"]
+    session.add(
+        AccountInvitation(
+            user_id=leaver.id,
+            local_authority_id=leaver.local_authority_id,
+            code_digest=code_digest(MATRIX_INVITATION),
+            expires_at=utc_now() + timedelta(days=1),
+        )
+    )
+    await session.flush()
+    return {}
+
+
 def _offer_admin(status: int) -> dict[str, int]:
     """Only the city's administrators manage the city's offer: the county's get 403, not 404 (it is public)."""
     return only({"admin_city": status})
@@ -159,8 +179,19 @@ ENTRIES: dict[str, Entry] = {
             "password": PASSWORD,
         },
     ),
+    "POST /v1/auth/invitation": Entry(
+        public(),
+        lambda w: "/v1/auth/invitation",
+        body=lambda w, a: {"code": MATRIX_INVITATION, "password": "my own matrix passphrase"},
+        arrange=invitation_for_leaver_a1,
+    ),
     "POST /v1/auth/logout": Entry(only(set(ACTORS) - {"anonymous"}, ok=204), lambda w: "/v1/auth/logout"),
     "GET /v1/me": Entry(only(set(ACTORS) - {"anonymous"}), lambda w: "/v1/me"),
+    "POST /v1/me/password": Entry(
+        only(set(ACTORS) - {"anonymous"}, ok=204),
+        lambda w: "/v1/me/password",
+        body=lambda w, a: {"current_password": PASSWORD, "new_password": "a new matrix passphrase"},
+    ),
     "GET /v1/me/access-log": Entry(only(LEAVERS), lambda w: "/v1/me/access-log"),
     "GET /v1/care-leavers": Entry(only(STAFF), lambda w: "/v1/care-leavers"),
     "POST /v1/care-leavers": Entry(
@@ -222,7 +253,7 @@ ENTRIES: dict[str, Entry] = {
     "POST /v1/care-leavers/{care_leaver_id}/account": Entry(
         only(_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201})),
         lambda w: f"/v1/care-leavers/{w.id('p_a3')}/account",
-        body=lambda w, a: {"email": f"p_a3.{a}@test.example", "password": "a long enough passphrase"},
+        body=lambda w, a: {"email": f"p_a3.{a}@test.example"},
     ),
     "GET /v1/care-leavers/{care_leaver_id}/legal-status": Entry(
         person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
@@ -353,6 +384,10 @@ ENTRIES: dict[str, Entry] = {
         only({"admin_city": 200, "admin_county": 404, "system_admin": 404}),
         lambda w: f"/v1/users/{w.users['pa_a1'].id}",
         body=lambda w, a: {"job_title": "Senior personal adviser"},
+    ),
+    "POST /v1/users/{user_id}/invitations": Entry(
+        only({"admin_city": 201, "admin_county": 404}),
+        lambda w: f"/v1/users/{w.users['leaver_a1'].id}/invitations",
     ),
     "GET /v1/teams": Entry(only(STAFF), lambda w: "/v1/teams"),
     "POST /v1/teams": Entry(

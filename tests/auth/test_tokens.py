@@ -88,7 +88,7 @@ async def test_an_expired_token_is_refused(
 
 def _forge(settings: Settings, token: str, key: str | None = None, **changes: object) -> str:
     claims = {**jwt.decode(token, options={"verify_signature": False}), **changes}
-    return jwt.encode(claims, key or settings.secret_key.get_secret_value(), algorithm="HS256")
+    return jwt.encode(claims, key or settings.signing_key, algorithm="HS256")
 
 
 @pytest.mark.parametrize(
