@@ -17,7 +17,7 @@ from app.advisers.errors import (
 from app.advisers.repository import AdviserRepository
 from app.advisers.schemas import AdviserUpdate, ServiceContacts
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record, record_about
 from app.auth.enums import Role
 from app.auth.models import Team, UserAccount
 from app.auth.principal import Principal
@@ -146,13 +146,13 @@ async def caseload(
     window = await AdviserRepository(session).caseload(adviser.id, today, limit=limit, cursor=cursor)
     ids = [p.id for p, _ in window.items]
     contacts, plans = await contact_summaries(session, ids, today), await plan_summaries(session, ids, today)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         "caseload",
+        [p for p, _ in window.items],
         resource_id=adviser.id,
-        subjects=ids,
         local_authority_id=adviser.local_authority_id,
         details={"count": len(ids)},
     )
@@ -174,12 +174,12 @@ async def unallocated_young_people(
     people = await AdviserRepository(session).in_care_without_adviser(
         principal.local_authority_id, add_months(today, -QUEUE_FROM_MONTHS), today
     )
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         "care_leaver",
-        subjects=[p.id for p in people],
+        people,
         local_authority_id=principal.local_authority_id,
         details={"count": len(people), "queue": "17_and_a_quarter"},
     )
@@ -194,14 +194,13 @@ async def my_adviser(
     adviser = await AdviserRepository(session).adviser(scope.adviser_id) if scope.adviser_id else None
     authority = await LocalAuthorityRepository(session).get_by_id(person.local_authority_id)
     assert authority is not None
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         "adviser",
+        [person],
         resource_id=scope.adviser_id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return person, adviser, adviser.team if adviser else None, authority
 
@@ -240,14 +239,13 @@ async def request_support(
     except _AlreadyOpen:
         # Asked twice at the same moment: the other request won the unique index; answer with it.
         return (await repo.open_support_requests(person.id))[0], person, False
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "support_request",
+        [person],
         resource_id=request.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return request, person, True
 
@@ -264,12 +262,12 @@ async def support_requests(
     window = await AdviserRepository(session).support_requests(
         principal, status, uk_today(), limit=limit, cursor=cursor
     )
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         "support_request",
-        subjects=[p.id for _, p in window.items],
+        [p for _, p in window.items],
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
@@ -292,14 +290,13 @@ async def update_support_request(
     if request.status is SupportRequestStatus.OPEN:
         request.status, request.resolved_at = SupportRequestStatus.WITHDRAWN, utc_now()
         await session.flush()
-        await record(
+        await record_about(
             session,
             principal.as_actor(),
             AuditAction.UPDATE,
             "support_request",
+            [request],
             resource_id=request.id,
-            subjects=[request.care_leaver_id],
-            local_authority_id=request.local_authority_id,
             details={"status": "withdrawn"},
         )
     people = await repo.people({request.care_leaver_id})

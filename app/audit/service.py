@@ -1,11 +1,16 @@
-"""Recording audit events. Every person-level read or change calls `record` in its unit of work."""
+"""Recording audit events in the unit of work of the read or change they describe.
+
+An event about young people goes through `record_about`, which takes the people themselves: their ids feed each
+one's access log (UK GDPR Art. 15 right of access), and the council the event is filed under comes from them, so
+no use case can name a person yet file the event where that person's access log does not look. `record` is for
+events that concern no young person (accounts, teams, sign-in, the audit trail itself)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +38,40 @@ class Actor:
 ANONYMOUS = Actor(id=None, kind="anonymous", role=None, organisation=None)
 
 
+class Person(Protocol):
+    """Anything that names one young person and their council: a `CareLeaver` row, a row about them (a plan, a
+    request), or `Concerned`. Named by `care_leaver_id`, not `id`: every row has an `id`, and a plan's is no
+    person's."""
+
+    @property
+    def care_leaver_id(self) -> uuid.UUID: ...
+
+    @property
+    def local_authority_id(self) -> uuid.UUID: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Concerned:
+    """A young person known only by id (from an account, a query's row), with their council."""
+
+    care_leaver_id: uuid.UUID
+    local_authority_id: uuid.UUID
+
+
+class MixedCouncils(ValueError):
+    """One event was given people filed under different councils, or under another council than it names."""
+
+
+def _council_of(people: Sequence[Person], named: uuid.UUID | None) -> uuid.UUID | None:
+    councils = {p.local_authority_id for p in people}
+    if not councils:
+        return named
+    if len(councils) > 1 or (named is not None and named not in councils):
+        # The access log reads a council's events only: an event filed elsewhere would be invisible to the person.
+        raise MixedCouncils(f"an audit event names people of {len(councils | {named} - {None})} councils")
+    return councils.pop()
+
+
 async def record(
     session: AsyncSession,
     actor: Actor,
@@ -40,12 +79,48 @@ async def record(
     resource_type: str,
     *,
     resource_id: uuid.UUID | str | None = None,
-    subjects: Iterable[uuid.UUID] = (),
     local_authority_id: uuid.UUID | None = None,
     outcome: AuditOutcome = AuditOutcome.SUCCESS,
     details: dict[str, Any] | None = None,
 ) -> uuid.UUID:
-    """Add one event (and its subject links) to the session; it commits or rolls back with the change."""
+    """Add one event that concerns no young person to the session; it commits or rolls back with the change."""
+    return await _add(
+        session, actor, action, resource_type, (), resource_id, local_authority_id, outcome, details
+    )
+
+
+async def record_about(
+    session: AsyncSession,
+    actor: Actor,
+    action: AuditAction,
+    resource_type: str,
+    people: Sequence[Person],
+    *,
+    resource_id: uuid.UUID | str | None = None,
+    local_authority_id: uuid.UUID | None = None,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+    details: dict[str, Any] | None = None,
+) -> uuid.UUID:
+    """Add one event about `people` (and its links to each of them) to the session, filed under their council.
+
+    `local_authority_id` is needed only when `people` is empty (an empty page); given with people, it must be
+    theirs. People of two councils in one event raise `MixedCouncils`."""
+    council = _council_of(people, local_authority_id)
+    ids = [p.care_leaver_id for p in people]
+    return await _add(session, actor, action, resource_type, ids, resource_id, council, outcome, details)
+
+
+async def _add(
+    session: AsyncSession,
+    actor: Actor,
+    action: AuditAction,
+    resource_type: str,
+    subjects: Sequence[uuid.UUID],
+    resource_id: uuid.UUID | str | None,
+    local_authority_id: uuid.UUID | None,
+    outcome: AuditOutcome,
+    details: dict[str, Any] | None,
+) -> uuid.UUID:
     event_id = uuid7()
     people = list(dict.fromkeys(subjects))  # de-duplicated, order kept
     session.add(
@@ -80,12 +155,20 @@ def record_even_if_rolled_back(
     actor: Actor,
     action: AuditAction,
     resource_type: str,
-    **kwargs: Any,
+    *,
+    people: Sequence[Person] = (),
+    resource_id: uuid.UUID | str | None = None,
+    local_authority_id: uuid.UUID | None = None,
+    outcome: AuditOutcome = AuditOutcome.SUCCESS,
+    details: dict[str, Any] | None = None,
 ) -> None:
-    """For events about a failure (a refused sign-in, a denied read): written after the rollback."""
+    """For events about a failure (a refused sign-in, a denied read): written after the rollback, about `people`
+    (as `record_about`) if it concerns any."""
+    council = _council_of(people, local_authority_id)  # checked now, in the use case, not after the rollback
+    ids = [p.care_leaver_id for p in people]
 
     async def write(fresh: AsyncSession) -> None:
-        await record(fresh, actor, action, resource_type, **kwargs)
+        await _add(fresh, actor, action, resource_type, ids, resource_id, council, outcome, details)
 
     after_rollback(session, write)
 
@@ -132,13 +215,12 @@ async def access_log(
         limit=limit,
         cursor=cursor,
     )
-    await record(
+    await record_about(
         session,
         viewer,
         AuditAction.READ,
         "access_log",
+        [Concerned(care_leaver_id, local_authority_id)],
         resource_id=care_leaver_id,
-        subjects=[care_leaver_id],
-        local_authority_id=local_authority_id,
     )
     return window

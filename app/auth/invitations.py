@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction, AuditOutcome
-from app.audit.service import ANONYMOUS, record, record_even_if_rolled_back
+from app.audit.service import ANONYMOUS, Concerned, record_about, record_even_if_rolled_back
 from app.auth import throttle
 from app.auth.enums import SubjectKind
 from app.auth.errors import InvalidInvitation, NotInvitable, UserNotFound
@@ -54,6 +54,13 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
+def _young_person(user: UserAccount) -> list[Concerned]:
+    """The young person whose account it is (their access log shows it); staff accounts concern nobody."""
+    if user.care_leaver_id is None or user.local_authority_id is None:
+        return []
+    return [Concerned(user.care_leaver_id, user.local_authority_id)]
+
+
 async def issue(
     session: AsyncSession, settings: Settings, principal: Principal, user: UserAccount, now: datetime
 ) -> IssuedInvitation:
@@ -71,13 +78,13 @@ async def issue(
     )
     session.add(invitation)
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "account_invitation",
+        _young_person(user),
         resource_id=invitation.id,
-        subjects=[user.care_leaver_id] if user.care_leaver_id else [],
         local_authority_id=user.local_authority_id,
     )
     return IssuedInvitation(code=code, expires_at=invitation.expires_at)
@@ -119,13 +126,13 @@ async def redeem(
     await AuthRepository(session).revoke_user_sessions(user.id, now, "password_set_from_invitation")
     await throttle.forgive(session, attempt)
     pair = await start_session(session, settings, user, now)
-    await record(
+    await record_about(
         session,
         principal_for(user, None).as_actor(),
         AuditAction.PASSWORD_CHANGED,
         "user_account",
+        _young_person(user),
         resource_id=user.id,
-        subjects=[user.care_leaver_id] if user.care_leaver_id else [],
         local_authority_id=user.local_authority_id,
         details={"via": "invitation", "invitation_id": str(invitation.id)},
     )

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.care_leavers import hooks
@@ -156,14 +156,13 @@ async def add_circumstance(
         person.district_gss_code = residence.details.get("district_gss_code") if residence else None
     await refresh_status(session, person, today)
     await hooks.record_changed(session, person.id)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "circumstance",
+        [person],
         resource_id=row.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"kind": row.kind.value, "valid_from": row.valid_from.isoformat()},
     )
     return row
@@ -195,14 +194,13 @@ async def set_override(
     )
     await session.flush()
     decision = await refresh_status(session, person, uk_today())
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         "legal_status",
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"override": status.value},
     )
     return decision
@@ -213,14 +211,13 @@ async def end_override(session: AsyncSession, principal: Principal, person: Care
     if current is not None:
         current.ended_at = utc_now()
         await session.flush()
-        await record(
+        await record_about(
             session,
             principal.as_actor(),
             AuditAction.UPDATE,
             "legal_status",
+            [person],
             resource_id=person.id,
-            subjects=[person.id],
-            local_authority_id=person.local_authority_id,
             details={"override": None},
         )
     return await refresh_status(session, person, uk_today())
@@ -262,13 +259,12 @@ def _manager_or_admin(principal: Principal) -> None:
 async def _audit_closure(
     session: AsyncSession, principal: Principal, person: CareLeaver, details: dict[str, Any]
 ) -> None:
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         "case_closure",
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details=details,
     )

@@ -18,7 +18,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth.principal import Principal
 from app.care_leavers import hooks
 from app.care_leavers.errors import ImportRejected
@@ -244,12 +244,12 @@ async def import_care_leavers(
     await session.flush()
     await refresh_statuses(session, changed, today)
     await hooks.records_changed(session, [p.id for p in changed])
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "care_leaver_import",
-        subjects=[p.id for p in changed],
+        changed,
         local_authority_id=principal.local_authority_id,
         details={
             "created": result.count(RowOutcome.CREATED),

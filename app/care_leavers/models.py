@@ -69,6 +69,11 @@ class CareLeaver(IdMixin, TimestampMixin, Base):
         """The name they go by: preferred name (or given name) and family name."""
         return f"{self.preferred_name or self.given_name} {self.family_name}"
 
+    @property
+    def care_leaver_id(self) -> uuid.UUID:
+        """Their own id, under the name every row about them uses, so an audit event can name them."""
+        return self.id
+
 
 class AdviserAllocation(IdMixin, Base):
     """Who was whose personal adviser, from `started_on` until the day before `ended_on`."""

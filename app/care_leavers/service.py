@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth import invitations
 from app.auth.enums import ConsentRecipient, Role, SubjectKind
 from app.auth.errors import EMAIL_TAKEN, EmailTaken
@@ -82,14 +82,13 @@ async def get_care_leaver(
     today = uk_today()
     if person.legal_status_until is not None and person.legal_status_until < today:
         await refresh_status(session, person, today)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         RESOURCE,
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return person, scope
 
@@ -110,12 +109,12 @@ async def list_care_leavers(
     window = await repo.page_visible(principal, filters, today, limit=limit, cursor=cursor)
     advisers = await repo.current_advisers([p.id for p in window.items], today)
     # One event for the request, linked to each person shown (so each one's access log has it).
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         RESOURCE,
-        subjects=[p.id for p in window.items],
+        window.items,
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
@@ -135,14 +134,13 @@ async def create_care_leaver(
     )
     await refresh_status(session, person, uk_today())
     await hooks.record_changed(session, person.id)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         RESOURCE,
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return person
 
@@ -161,14 +159,13 @@ async def update_care_leaver(
     if changes.keys() & STATUS_FIELDS:
         await refresh_status(session, person, uk_today())
         await hooks.record_changed(session, person.id)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         RESOURCE,
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"fields": sorted(changes)},
     )
     return person
@@ -228,14 +225,13 @@ async def allocate_adviser(
     )
     session.add(allocation)
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "adviser_allocation",
+        [person],
         resource_id=allocation.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return allocation
 
@@ -282,14 +278,13 @@ async def give_consent(
     )
     session.add(consent)
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "consent",
+        [person],
         resource_id=consent.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"recipient": recipient.value},
     )
     return consent
@@ -305,14 +300,13 @@ async def withdraw_consent(
         return  # already withdrawn: withdrawing is idempotent
     consent.withdrawn_at = utc_now()
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         "consent",
+        [person],
         resource_id=consent.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"recipient": recipient.value, "withdrawn": True},
     )
 
@@ -350,14 +344,13 @@ async def create_account(
     )
     # The same answer as POST /v1/users, wherever (whichever council) the address is already used.
     await insert_or_raise(session, user, EmailTaken(EMAIL_TAKEN))
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "user_account",
+        [person],
         resource_id=user.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return user, await invitations.issue(session, settings, principal, user, utc_now())
 
@@ -377,14 +370,13 @@ async def read_person(
 ) -> CareLeaver:
     """Load a person the principal may read, and record that they read `what` about them."""
     person, _ = await load_for_read(session, principal, care_leaver_id)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         what,
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return person
 
@@ -410,14 +402,13 @@ async def evaluate_for_person(
     offer, results = await entitlements.evaluate_entitlements(
         session, person.local_authority_id, facts, on=on, now=utc_now()
     )
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         "entitlements",
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"on": on.isoformat()},
     )
     return offer, results
@@ -430,13 +421,12 @@ async def circumstance(
     entry = await session.get(Circumstance, entry_id)
     if entry is None or entry.care_leaver_id != person.id:
         raise CareLeaverNotFound("The entry this key made is no longer there.")
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         "circumstance",
+        [person],
         resource_id=entry.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return entry

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth.enums import Role
 from app.auth.models import UserAccount
 from app.auth.principal import Principal
@@ -91,14 +91,13 @@ async def request_call_back(
     await insert_or_raise(
         session, request, already
     )  # the same request sent twice at once (two devices, a retry)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         RESOURCE,
+        [person],
         resource_id=request.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return _read(request, {}, {})
 
@@ -115,13 +114,12 @@ async def list_call_backs(
     person, _ = await load_for_read(session, principal, care_leaver_id)
     window = await ContactRepository(session).page_requests(person.id, status, limit=limit, cursor=cursor)
     reads = await _reads(session, window.items)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         RESOURCE,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
+        [person],
         details={"count": len(reads)},
     )
     return Window(items=reads, next=window.next)
@@ -156,14 +154,13 @@ async def update_call_back(
             raise ContactRequestClosed(f"This call-back request is already {request.status.value}.")
         _close(request, body.status, principal)
         await session.flush()
-        await record(
+        await record_about(
             session,
             principal.as_actor(),
             AuditAction.UPDATE,
             RESOURCE,
+            [person],
             resource_id=request.id,
-            subjects=[person.id],
-            local_authority_id=person.local_authority_id,
             details={"status": body.status.value},
         )
     (read,) = await _reads(session, [request])

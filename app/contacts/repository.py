@@ -270,6 +270,7 @@ class ContactRepository:
         """People the principal may see whose next contact was due before `today`, most overdue first."""
         columns = select(
             CareLeaver.id,
+            CareLeaver.local_authority_id,  # the audit event about the page is filed under it
             CareLeaver.given_name,
             CareLeaver.family_name,
             CareLeaver.preferred_name,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.conditional import require_if_match
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import Concerned, record_about
 from app.auth.enums import COUNCIL_STAFF_ROLES, Role
 from app.auth.models import UserAccount
 from app.auth.policy import PersonScope, may_read, may_write
@@ -114,13 +114,12 @@ async def list_contacts(
     window = await ContactRepository(session).page_current(person.id, filters, limit=limit, cursor=cursor)
     staff = reads_as_staff(principal, scope)
     reads = await views.contact_reads(session, window.items, staff, uk_today())
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         RESOURCE,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
+        [person],
         details={"count": len(reads), "staff_view": staff},
     )
     return Window(items=reads, next=window.next)
@@ -137,14 +136,13 @@ async def get_contact(
         raise ContactNotFound("This young person's contact log has no entry with that id.")
     staff = reads_as_staff(principal, scope)
     detail = await views.contact_detail(session, current, staff)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         RESOURCE,
+        [person],
         resource_id=current.entry_id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return detail, views.etag_of(current)
 
@@ -199,14 +197,13 @@ async def record_contact(
     )
     await session.flush()
     await due_dates.refresh_contact_status(session, [person.id])
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         RESOURCE,
+        [person],
         resource_id=entry_id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"outcome": body.outcome.value, "actions": len(body.actions)},
     )
     return await views.contact_detail(session, contact, staff=True), views.etag_of(contact)
@@ -307,14 +304,13 @@ async def amend_contact(
         session, amended, PreconditionFailed("Someone amended this entry meanwhile: read it again.")
     )
     await due_dates.refresh_contact_status(session, [person.id])
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         RESOURCE,
+        [person],
         resource_id=current.entry_id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"version": amended.version, "fields": sorted(changes)},
     )
     return await views.contact_detail(session, amended, staff=True), views.etag_of(amended)
@@ -354,14 +350,13 @@ async def update_action(
     action.updated_at = utc_now()
     action.updated_by = principal.user_id
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         "contact_action",
+        [person],
         resource_id=action.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details={"done": body.done_on is not None},
     )
     return views.action_read(action, uk_today())
@@ -382,12 +377,12 @@ async def list_overdue(
         principal, today, team_id=team_id, adviser_id=adviser_id, limit=limit, cursor=cursor
     )
     advisers = await advisers_by_id(session, {row.adviser_id for row in window.items if row.adviser_id})
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         "overdue_contact",
-        subjects=[row.id for row in window.items],
+        [Concerned(row.id, row.local_authority_id) for row in window.items],
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )

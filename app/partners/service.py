@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth.enums import ConsentRecipient, PartnerKind, Role
 from app.auth.policy import partner_in_scope
 from app.auth.principal import Principal
@@ -66,12 +66,12 @@ async def list_exemptions(
         cursor=cursor,
     )
     given = await repo.consents_given_at([p.id for p in window.items], ConsentRecipient.DISTRICT_COUNCIL)
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         RESOURCE,
-        subjects=[p.id for p in window.items],
+        window.items,
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
@@ -94,13 +94,12 @@ async def get_exemption(
     given = (await repo.consents_given_at([person.id], ConsentRecipient.DISTRICT_COUNCIL)).get(person.id)
     if given is None or person.closed_on is not None or not _in_age_range(person.date_of_birth, on):
         raise missing
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         RESOURCE,
+        [person],
         resource_id=person.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
     )
     return person, given

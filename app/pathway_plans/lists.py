@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record_about
 from app.auth.principal import Principal
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
@@ -42,12 +42,12 @@ async def _people_and_advisers(
 async def _audit_list(
     session: AsyncSession, principal: Principal, what: str, plans: list[PathwayPlan]
 ) -> None:
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.LIST,
         what,
-        subjects=[p.care_leaver_id for p in plans],
+        plans,
         local_authority_id=principal.local_authority_id,
         details={"count": len(plans)},
     )

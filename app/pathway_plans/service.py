@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.api.conditional import require_if_match
 from app.audit.enums import AuditAction, AuditOutcome
-from app.audit.service import record, record_even_if_rolled_back
+from app.audit.service import record_about, record_even_if_rolled_back
 from app.auth.enums import Role
 from app.auth.policy import PersonScope, may_write
 from app.auth.principal import Principal
@@ -116,14 +116,13 @@ async def audit(
     resource: str = RESOURCE,
     details: dict[str, Any] | None = None,
 ) -> None:
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         action,
         resource,
+        [person],
         resource_id=resource_id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
         details=details,
     )
 
@@ -303,8 +302,7 @@ async def authorise_plan(
             AuditAction.ACCESS_DENIED,
             RESOURCE,
             resource_id=plan.id,
-            subjects=[person.id],
-            local_authority_id=person.local_authority_id,
+            people=[person],
             outcome=AuditOutcome.DENIED,
             details={"transition": "authorise", "reason": "self_authorisation"},
         )
