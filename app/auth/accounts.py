@@ -7,9 +7,10 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
-from app.audit.service import record
+from app.audit.service import record, record_about
 from app.auth.enums import PartnerKind, Role, SubjectKind
 from app.auth.errors import EMAIL_TAKEN, EmailTaken, PartnerNameTaken, TeamNameTaken, UserNotFound
+from app.auth.invitations import people_concerned
 from app.auth.models import PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_in_thread, policy_problem
 from app.auth.policy import ADMIN_ROLES, assignable_roles, may_manage_account
@@ -67,11 +68,12 @@ async def get_user(session: AsyncSession, principal: Principal, user_id: uuid.UU
     user = await AuthRepository(session).user(user_id)
     if user is None or not may_manage_account(principal, user.local_authority_id, roles_of(user)):
         raise UserNotFound("No account with that id is yours to see.")
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.READ,
         "user_account",
+        people_concerned(user),
         resource_id=user.id,
         local_authority_id=user.local_authority_id,
     )
@@ -101,11 +103,12 @@ async def create_user(session: AsyncSession, principal: Principal, body: UserCre
         job_title=body.job_title,
     )
     await insert_or_raise(session, user, EmailTaken(EMAIL_TAKEN))
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.CREATE,
         "user_account",
+        people_concerned(user),
         resource_id=user.id,
         local_authority_id=local_authority_id,
         details={"roles": user.roles},
@@ -141,11 +144,12 @@ async def update_user(
         if not body.is_active:
             await repo.revoke_user_sessions(user.id, utc_now(), "account_deactivated")
     await session.flush()
-    await record(
+    await record_about(
         session,
         principal.as_actor(),
         AuditAction.UPDATE,
         "user_account",
+        people_concerned(user),
         resource_id=user.id,
         local_authority_id=user.local_authority_id,
         details={"fields": sorted(changes)},

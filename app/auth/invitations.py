@@ -54,7 +54,7 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(normalised.encode()).hexdigest()
 
 
-def _young_person(user: UserAccount) -> list[Concerned]:
+def people_concerned(user: UserAccount) -> list[Concerned]:
     """The young person whose account it is (their access log shows it); staff accounts concern nobody."""
     if user.care_leaver_id is None or user.local_authority_id is None:
         return []
@@ -83,7 +83,7 @@ async def issue(
         principal.as_actor(),
         AuditAction.CREATE,
         "account_invitation",
-        _young_person(user),
+        people_concerned(user),
         resource_id=invitation.id,
         local_authority_id=user.local_authority_id,
     )
@@ -131,7 +131,7 @@ async def redeem(
         principal_for(user, None).as_actor(),
         AuditAction.PASSWORD_CHANGED,
         "user_account",
-        _young_person(user),
+        people_concerned(user),
         resource_id=user.id,
         local_authority_id=user.local_authority_id,
         details={"via": "invitation", "invitation_id": str(invitation.id)},

@@ -112,3 +112,22 @@ async def test_the_event_is_filed_under_the_people_s_council(session: AsyncSessi
         city.local_authority_id,
         0,
     )
+
+
+async def test_an_administrator_reading_or_changing_a_young_person_s_account_shows_in_their_log(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """The account is theirs (their email, their sign-in): its reads and changes are theirs to see."""
+    account = f"/v1/users/{world.users['leaver_a1'].id}"
+    before = await access_log(client, world, "leaver_a1")
+    read = await client.get(account, headers=world.headers("admin_city"))
+    assert read.status_code == 200, read.text
+    changed = await client.patch(
+        account,
+        json={"display_name": "Aisha E."},
+        headers={**world.headers("admin_city"), "If-Match": read.headers.get("etag", "")},
+    )
+    assert changed.status_code == 200, changed.text
+    after = await access_log(client, world, "leaver_a1")
+    new = after[: len(after) - len(before)]
+    assert [(e["action"], e["role"]) for e in new] == [("update", "la_admin"), ("read", "la_admin")], new
