@@ -18,8 +18,6 @@ from app.care_leavers.enums import CircumstanceKind, RecordStatus
 from app.care_leavers.errors import ImportTooLarge
 from app.care_leavers.repository import CareLeaverFilters
 from app.care_leavers.schemas import (
-    AllocationCreate,
-    AllocationRead,
     CareLeaverAccountCreate,
     CareLeaverCreate,
     CareLeaverRead,
@@ -187,37 +185,12 @@ async def update_care_leaver(
     return await service.update_care_leaver(session, principal, care_leaver_id, body)
 
 
-@router.get(
-    "/{care_leaver_id:uuid}/adviser-allocations",
-    summary="Personal adviser history",
-    responses=problem_responses(401, 403, 404),
-)
-async def list_adviser_allocations(
-    care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep
-) -> list[AllocationRead]:
-    """Who was this young person's personal adviser, from when to when, oldest first."""
-    return [
-        AllocationRead.model_validate(a)
-        for a in await service.list_allocations(session, principal, care_leaver_id)
-    ]
+# Personal adviser allocations (`/{care_leaver_id}/adviser-allocations`) are advisers' work: their
+# handlers are in app.advisers.router, documented here in the contract's order (see app.main).
+details_router = APIRouter(prefix="/v1/care-leavers", tags=["Care leavers"])
 
 
-@router.post(
-    "/{care_leaver_id:uuid}/adviser-allocations",
-    summary="Allocate a personal adviser",
-    status_code=201,
-    responses=problem_responses(401, 403, 404),
-)
-async def allocate_adviser(
-    care_leaver_id: uuid.UUID, body: AllocationCreate, principal: Manager, session: SessionDep
-) -> AllocationRead:
-    """Starts a new allocation and ends the current one on the same day."""
-    return AllocationRead.model_validate(
-        await service.allocate_adviser(session, principal, care_leaver_id, body)
-    )
-
-
-@router.get(
+@details_router.get(
     "/{care_leaver_id:uuid}/consents", summary="Consents to share", responses=problem_responses(401, 403, 404)
 )
 async def list_consents(
@@ -229,7 +202,7 @@ async def list_consents(
     ]
 
 
-@router.post(
+@details_router.post(
     "/{care_leaver_id:uuid}/consents",
     summary="Record consent to share",
     status_code=201,
@@ -244,7 +217,7 @@ async def give_consent(
     )
 
 
-@router.delete(
+@details_router.delete(
     "/{care_leaver_id:uuid}/consents/{recipient}",
     summary="Withdraw consent",
     status_code=204,
@@ -258,7 +231,7 @@ async def withdraw_consent(
     return Response(status_code=204)
 
 
-@router.post(
+@details_router.post(
     "/{care_leaver_id:uuid}/account",
     summary="Create the young person's app account",
     status_code=201,
@@ -281,7 +254,7 @@ async def create_care_leaver_account(
 OnQuery = Annotated[AsOfDate | None, Query(description="As on this date (default today)")]
 
 
-@router.get(
+@details_router.get(
     "/{care_leaver_id:uuid}/legal-status",
     summary="Legal status, with reasons",
     responses=problem_responses(401, 403, 404),
@@ -295,7 +268,7 @@ async def get_legal_status(
     return await timeline.get_legal_status(session, principal, care_leaver_id, on)
 
 
-@router.put(
+@details_router.put(
     "/{care_leaver_id:uuid}/legal-status/override",
     summary="Override the legal status",
     responses=problem_responses(401, 403, 404),
@@ -310,7 +283,7 @@ async def set_legal_status_override(
     )
 
 
-@router.delete(
+@details_router.delete(
     "/{care_leaver_id:uuid}/legal-status/override",
     summary="End the override",
     responses=problem_responses(401, 403, 404),
@@ -322,7 +295,7 @@ async def end_legal_status_override(
     return await timeline.end_legal_status_override(session, principal, care_leaver_id)
 
 
-@router.get(
+@details_router.get(
     "/{care_leaver_id:uuid}/circumstances",
     summary="Circumstances history",
     responses=problem_responses(401, 403, 404),
@@ -337,7 +310,7 @@ async def list_circumstances(
     return await timeline.list_circumstances(session, principal, care_leaver_id, kind)
 
 
-@router.post(
+@details_router.post(
     "/{care_leaver_id:uuid}/circumstances",
     summary="Record a change of circumstances",
     status_code=201,
@@ -354,7 +327,7 @@ async def add_circumstance(
     return await timeline.add_circumstance(session, principal, care_leaver_id, body, idempotency_key)
 
 
-@router.get(
+@details_router.get(
     "/{care_leaver_id:uuid}/circumstances/on",
     summary="Circumstances on a date",
     responses=problem_responses(401, 403, 404),
@@ -366,7 +339,7 @@ async def get_circumstances_on(
     return await timeline.get_circumstances_on(session, principal, care_leaver_id, on)
 
 
-@router.post(
+@details_router.post(
     "/{care_leaver_id:uuid}/closure", summary="Close the case", responses=problem_responses(401, 403, 404)
 )
 async def close_case(
@@ -376,7 +349,7 @@ async def close_case(
     return await timeline.close_case(session, principal, care_leaver_id, body.closed_on, body.reason)
 
 
-@router.delete(
+@details_router.delete(
     "/{care_leaver_id:uuid}/closure", summary="Reopen the case", responses=problem_responses(401, 403, 404)
 )
 async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: SessionDep) -> CareLeaverRead:
@@ -384,7 +357,7 @@ async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: Se
     return await timeline.reopen_case(session, principal, care_leaver_id)
 
 
-@router.get(
+@details_router.get(
     "/{care_leaver_id:uuid}/entitlements",
     summary="What this young person is entitled to",
     response_model=EligibilityReport,

@@ -20,14 +20,12 @@ from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
 from app.auth.schemas import InvitedUserRead
 from app.care_leavers import history, hooks, views
-from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
 from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import check_care_history, refresh_stale_statuses, refresh_status
-from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, Consent
+from app.care_leavers.models import CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
 from app.care_leavers.schemas import (
-    AllocationCreate,
     CareLeaverAccountCreate,
     CareLeaverCreate,
     CareLeaverRead,
@@ -209,83 +207,6 @@ async def read_back(
     # Whoever may read a person works in that person's council, so the caller's council is theirs.
     gss = principal.local_authority_gss or ""
     return views.care_leaver_read(person, gss, await current_adviser(session, scope), uk_today())
-
-
-async def allocate_adviser(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: AllocationCreate
-) -> AdviserAllocation:
-    """A new allocation ends the open one: allocation history is never overwritten.
-
-    A team manager allocates advisers of their own team, to young people of their team or to
-    those nobody is allocated to; an la_admin allocates anyone in the council.
-    """
-    person, scope = await load_for_read(session, principal, care_leaver_id)
-    manager_may = principal.has(Role.TEAM_MANAGER) and (
-        scope.adviser_id is None or may_write(principal, scope)
-    )
-    if not (principal.has(Role.LA_ADMIN) or manager_may):
-        raise ReadOnlyAccess("Only their team manager or an admin allocates a personal adviser.")
-    repo = CareLeaverRepository(session)
-    adviser = (await repo.advisers({body.adviser_id})).get(body.adviser_id)
-    if not _can_be_allocated(principal, adviser, person.local_authority_id):
-        raise InvalidInput(
-            "Choose an active personal adviser of this council (and of your team, as a manager).",
-            errors=[field_error("adviser_id", "not a personal adviser you can allocate")],
-        )
-    assert adviser is not None
-    started_on = body.started_on or uk_today()
-    current = await repo.open_allocation(person.id)
-    if current is not None:
-        if started_on <= current.started_on:
-            raise InvalidInput(
-                "A new allocation must start after the current one started.",
-                errors=[field_error("started_on", f"must be after {current.started_on.isoformat()}")],
-            )
-        current.ended_on = started_on
-        await session.flush()
-    for request in await repo.open_support_requests(person.id):
-        # Asking for an adviser (the 21-plus queue) is answered by allocating one.
-        request.status, request.resolved_at, request.resolved_by = (
-            SupportRequestStatus.ALLOCATED,
-            utc_now(),
-            principal.user_id,
-        )
-    allocation = AdviserAllocation(
-        local_authority_id=person.local_authority_id,
-        care_leaver_id=person.id,
-        adviser_id=adviser.id,
-        started_on=started_on,
-        created_by=principal.user_id,
-    )
-    session.add(allocation)
-    await session.flush()
-    await record(
-        session,
-        principal.as_actor(),
-        AuditAction.CREATE,
-        "adviser_allocation",
-        resource_id=allocation.id,
-        subjects=[person.id],
-        local_authority_id=person.local_authority_id,
-    )
-    return allocation
-
-
-def _can_be_allocated(
-    principal: Principal, adviser: UserAccount | None, local_authority_id: uuid.UUID
-) -> bool:
-    if adviser is None or not adviser.is_active or Role.PERSONAL_ADVISER.value not in adviser.roles:
-        return False
-    if adviser.local_authority_id != local_authority_id:
-        return False
-    return principal.has(Role.LA_ADMIN) or adviser.team_id == principal.team_id
-
-
-async def list_allocations(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
-) -> list[AdviserAllocation]:
-    person = await read_person(session, principal, care_leaver_id, "adviser_allocation")
-    return await CareLeaverRepository(session).allocations(person.id)
 
 
 async def list_consents(
