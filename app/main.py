@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import __version__
+from app.advisers.router import allocations_router as adviser_allocations_router
 from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
@@ -20,6 +21,7 @@ from app.audit.router import router as audit_router
 from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
+from app.care_leavers.router import details_router as care_leaver_details_router
 from app.care_leavers.router import me_router as care_leaver_me_router
 from app.care_leavers.router import router as care_leavers_router
 from app.contacts.router import router as contacts_router
@@ -41,6 +43,8 @@ ROUTERS = [
     entitlements_router,
     offer_drafts_router,
     care_leavers_router,
+    adviser_allocations_router,
+    care_leaver_details_router,
     care_leaver_me_router,
     advisers_router,
     contacts_router,

@@ -9,7 +9,7 @@ from pydantic.config import JsonDict
 
 from app.auth.schemas import Phone, TeamRef
 from app.care_leavers.enums import RecordStatus, SupportRequestStatus
-from app.core.schemas import InputModel
+from app.core.schemas import InputModel, IsoDate
 
 _ADVISER: JsonDict = {
     "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e70",
@@ -162,6 +162,42 @@ class MyAdviser(BaseModel):
         description="True if you are 21 to 24 without an adviser: you can ask for one"
     )
     message: str
+
+
+class AllocationCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"adviser_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e70", "started_on": "2026-11-23"}]
+        },
+    )
+
+    adviser_id: uuid.UUID = Field(description="A personal adviser of the same council")
+    started_on: IsoDate | None = Field(
+        default=None, description="Defaults to today; ends the previous allocation"
+    )
+
+
+class AllocationRead(BaseModel):
+    """One allocation: the adviser was theirs from `started_on` until the day before `ended_on`."""
+
+    model_config = ConfigDict(
+        from_attributes=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e91",
+                    "adviser_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e70",
+                    "started_on": "2026-01-05",
+                    "ended_on": None,
+                }
+            ]
+        },
+    )
+
+    id: uuid.UUID
+    adviser_id: uuid.UUID
+    started_on: date
+    ended_on: date | None
 
 
 class SupportRequestCreate(InputModel):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.advisers import views
 from app.advisers.errors import (
     AdviserNotFound,
     CaseloadOutOfScope,
@@ -15,17 +15,30 @@ from app.advisers.errors import (
     SupportRequestNotFound,
 )
 from app.advisers.repository import AdviserRepository
-from app.advisers.schemas import AdviserUpdate, ServiceContacts
+from app.advisers.schemas import (
+    AdviserRead,
+    AdviserUpdate,
+    AllocationCreate,
+    AllocationRead,
+    CaseloadEntry,
+    MyAdviser,
+    ServiceContacts,
+    SupportRequestRead,
+    UnallocatedYoungPerson,
+)
+from app.advisers.views import CaseloadLine
 from app.audit.enums import AuditAction
 from app.audit.service import record, record_about
 from app.auth.enums import Role
-from app.auth.models import Team, UserAccount
+from app.auth.models import UserAccount
+from app.auth.policy import may_write
 from app.auth.principal import Principal
 from app.care_leavers.enums import SupportRequestStatus
-from app.care_leavers.models import CareLeaver, SupportRequest
+from app.care_leavers.errors import ReadOnlyAccess
+from app.care_leavers.models import AdviserAllocation, CareLeaver, SupportRequest
 from app.care_leavers.repository import CareLeaverRepository
-from app.care_leavers.service import load_for_read
-from app.contacts.service import ContactSummary, contact_summaries
+from app.care_leavers.service import load_for_read, read_person
+from app.contacts.service import contact_summaries
 from app.core.clock import uk_today, utc_now
 from app.core.dates import add_months, age_on
 from app.core.errors import Forbidden, InvalidInput, field_error
@@ -33,7 +46,7 @@ from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
-from app.pathway_plans.service import PlanSummary, plan_summaries
+from app.pathway_plans.service import plan_summaries
 
 
 class _AlreadyOpen(Exception):
@@ -53,7 +66,7 @@ async def list_advisers(
     *,
     limit: int,
     cursor: Position | None,
-) -> tuple[Window[UserAccount], dict[uuid.UUID, int]]:
+) -> Window[AdviserRead]:
     assert principal.local_authority_id is not None
     repo = AdviserRepository(session)
     window = await repo.page(principal.local_authority_id, team_id, limit=limit, cursor=cursor)
@@ -66,12 +79,10 @@ async def list_advisers(
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
-    return window, sizes
+    return window.map(lambda a: views.adviser_read(a, sizes.get(a.id, 0)))
 
 
-async def get_adviser(
-    session: AsyncSession, principal: Principal, adviser_id: uuid.UUID
-) -> tuple[UserAccount, int]:
+async def get_adviser(session: AsyncSession, principal: Principal, adviser_id: uuid.UUID) -> AdviserRead:
     adviser = await _adviser_in_council(session, principal, adviser_id)
     sizes = await AdviserRepository(session).caseload_sizes([adviser.id], uk_today())
     await record(
@@ -82,7 +93,7 @@ async def get_adviser(
         resource_id=adviser.id,
         local_authority_id=adviser.local_authority_id,
     )
-    return adviser, sizes.get(adviser.id, 0)
+    return views.adviser_read(adviser, sizes.get(adviser.id, 0))
 
 
 async def _adviser_in_council(
@@ -96,7 +107,7 @@ async def _adviser_in_council(
 
 async def update_adviser(
     session: AsyncSession, principal: Principal, adviser_id: uuid.UUID, body: AdviserUpdate
-) -> tuple[UserAccount, int]:
+) -> AdviserRead:
     """The adviser themself, their team manager, or an admin keeps the profile current."""
     adviser = await _adviser_in_council(session, principal, adviser_id)
     own = adviser.id == principal.user_id
@@ -117,28 +128,20 @@ async def update_adviser(
         details={"fields": sorted(changes)},
     )
     sizes = await AdviserRepository(session).caseload_sizes([adviser.id], uk_today())
-    return adviser, sizes.get(adviser.id, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseloadLine:
-    person: CareLeaver
-    allocated_on: date
-    contact: ContactSummary | None
-    plan: PlanSummary | None
+    return views.adviser_read(adviser, sizes.get(adviser.id, 0))
 
 
 async def caseload(
     session: AsyncSession,
     principal: Principal,
     adviser_id: uuid.UUID,
-    today: date,
     *,
     limit: int,
     cursor: Position | None,
-) -> Window[CaseloadLine]:
+) -> Window[CaseloadEntry]:
     """A page of the adviser's caseload, by name, with what the adviser needs to act on, in a constant
     number of queries. For the adviser, their team and manager, and admins (others: 403)."""
+    today = uk_today()
     adviser = await _adviser_in_council(session, principal, adviser_id)
     same_team = adviser.team_id is not None and adviser.team_id == principal.team_id
     if not (adviser.id == principal.user_id or principal.has(Role.LA_ADMIN) or same_team):
@@ -156,21 +159,104 @@ async def caseload(
         local_authority_id=adviser.local_authority_id,
         details={"count": len(ids)},
     )
-    return window.map(lambda row: CaseloadLine(row[0], row[1], contacts.get(row[0].id), plans.get(row[0].id)))
+    lines = window.map(
+        lambda row: CaseloadLine(row[0], row[1], contacts.get(row[0].id), plans.get(row[0].id))
+    )
+    return lines.map(lambda line: views.caseload_entry(line, today))
 
 
 async def my_caseload(
-    session: AsyncSession, principal: Principal, today: date, *, limit: int, cursor: Position | None
-) -> Window[CaseloadLine]:
+    session: AsyncSession, principal: Principal, *, limit: int, cursor: Position | None
+) -> Window[CaseloadEntry]:
     """The signed-in personal adviser's own caseload: the same use case, with their own id."""
-    return await caseload(session, principal, principal.user_id, today, limit=limit, cursor=cursor)
+    return await caseload(session, principal, principal.user_id, limit=limit, cursor=cursor)
+
+
+async def allocate_adviser(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: AllocationCreate
+) -> AllocationRead:
+    """A new allocation ends the open one: allocation history is never overwritten.
+
+    A team manager allocates advisers of their own team, to young people of their team or to
+    those nobody is allocated to; an la_admin allocates anyone in the council.
+    """
+    person, scope = await load_for_read(session, principal, care_leaver_id)
+    manager_may = principal.has(Role.TEAM_MANAGER) and (
+        scope.adviser_id is None or may_write(principal, scope)
+    )
+    if not (principal.has(Role.LA_ADMIN) or manager_may):
+        raise ReadOnlyAccess("Only their team manager or an admin allocates a personal adviser.")
+    repo = CareLeaverRepository(session)
+    adviser = (await repo.advisers({body.adviser_id})).get(body.adviser_id)
+    if not _can_be_allocated(principal, adviser, person.local_authority_id):
+        raise InvalidInput(
+            "Choose an active personal adviser of this council (and of your team, as a manager).",
+            errors=[field_error("adviser_id", "not a personal adviser you can allocate")],
+        )
+    assert adviser is not None
+    started_on = body.started_on or uk_today()
+    current = await repo.open_allocation(person.id)
+    if current is not None:
+        if started_on <= current.started_on:
+            raise InvalidInput(
+                "A new allocation must start after the current one started.",
+                errors=[field_error("started_on", f"must be after {current.started_on.isoformat()}")],
+            )
+        current.ended_on = started_on
+        await session.flush()
+    for request in await repo.open_support_requests(person.id):
+        # Asking for an adviser (the 21-plus queue) is answered by allocating one.
+        request.status, request.resolved_at, request.resolved_by = (
+            SupportRequestStatus.ALLOCATED,
+            utc_now(),
+            principal.user_id,
+        )
+    allocation = AdviserAllocation(
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        adviser_id=adviser.id,
+        started_on=started_on,
+        created_by=principal.user_id,
+    )
+    session.add(allocation)
+    await session.flush()
+    await record_about(
+        session,
+        principal.as_actor(),
+        AuditAction.CREATE,
+        "adviser_allocation",
+        [person],
+        resource_id=allocation.id,
+    )
+    return AllocationRead.model_validate(allocation)
+
+
+def _can_be_allocated(
+    principal: Principal, adviser: UserAccount | None, local_authority_id: uuid.UUID
+) -> bool:
+    if adviser is None or not adviser.is_active or Role.PERSONAL_ADVISER.value not in adviser.roles:
+        return False
+    if adviser.local_authority_id != local_authority_id:
+        return False
+    return principal.has(Role.LA_ADMIN) or adviser.team_id == principal.team_id
+
+
+async def list_adviser_allocations(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> list[AllocationRead]:
+    """Who was the young person's personal adviser, from when to when, oldest first."""
+    person = await read_person(session, principal, care_leaver_id, "adviser_allocation")
+    return [
+        AllocationRead.model_validate(a) for a in await CareLeaverRepository(session).allocations(person.id)
+    ]
 
 
 async def unallocated_young_people(
-    session: AsyncSession, principal: Principal, today: date
-) -> list[tuple[CareLeaver, date]]:
+    session: AsyncSession, principal: Principal
+) -> list[UnallocatedYoungPerson]:
     """Still in care, 17¼ or over, and no personal adviser: with the date one is due (17½)."""
     assert principal.local_authority_id is not None
+    today = uk_today()
     people = await AdviserRepository(session).in_care_without_adviser(
         principal.local_authority_id, add_months(today, -QUEUE_FROM_MONTHS), today
     )
@@ -183,12 +269,11 @@ async def unallocated_young_people(
         local_authority_id=principal.local_authority_id,
         details={"count": len(people), "queue": "17_and_a_quarter"},
     )
-    return [(p, add_months(p.date_of_birth, ALLOCATE_BY_MONTHS)) for p in people]
+    return [views.unallocated(p, add_months(p.date_of_birth, ALLOCATE_BY_MONTHS), today) for p in people]
 
 
-async def my_adviser(
-    session: AsyncSession, principal: Principal
-) -> tuple[CareLeaver, UserAccount | None, Team | None, LocalAuthority]:
+async def my_adviser(session: AsyncSession, principal: Principal) -> MyAdviser:
+    """Who the young person's adviser is, how to reach them, and who to call when they are away."""
     assert principal.care_leaver_id is not None
     person, scope = await load_for_read(session, principal, principal.care_leaver_id)
     adviser = await AdviserRepository(session).adviser(scope.adviser_id) if scope.adviser_id else None
@@ -202,7 +287,8 @@ async def my_adviser(
         [person],
         resource_id=scope.adviser_id,
     )
-    return person, adviser, adviser.team if adviser else None, authority
+    can_ask = may_ask_for_adviser(person, adviser is not None, uk_today())
+    return views.my_adviser(adviser, adviser.team if adviser else None, authority, can_ask)
 
 
 def may_ask_for_adviser(person: CareLeaver, has_adviser: bool, today: date) -> bool:
@@ -211,7 +297,7 @@ def may_ask_for_adviser(person: CareLeaver, has_adviser: bool, today: date) -> b
 
 async def request_support(
     session: AsyncSession, principal: Principal, message: str | None
-) -> tuple[SupportRequest, CareLeaver, bool]:
+) -> tuple[SupportRequestRead, bool]:
     """A care leaver of 21 to 24 without an adviser asks for one; asking twice returns the open request."""
     assert principal.care_leaver_id is not None
     person, scope = await load_for_read(session, principal, principal.care_leaver_id)
@@ -226,7 +312,7 @@ async def request_support(
     repo = CareLeaverRepository(session)
     existing = await repo.open_support_requests(person.id)
     if existing:
-        return existing[0], person, False
+        return views.support_request_read(existing[0], person, today), False
     request = SupportRequest(
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
@@ -238,7 +324,9 @@ async def request_support(
         await insert_or_raise(session, request, _AlreadyOpen())
     except _AlreadyOpen:
         # Asked twice at the same moment: the other request won the unique index; answer with it.
-        return (await repo.open_support_requests(person.id))[0], person, False
+        return views.support_request_read(
+            (await repo.open_support_requests(person.id))[0], person, today
+        ), False
     await record_about(
         session,
         principal.as_actor(),
@@ -247,7 +335,7 @@ async def request_support(
         [person],
         resource_id=request.id,
     )
-    return request, person, True
+    return views.support_request_read(request, person, today), True
 
 
 async def support_requests(
@@ -257,10 +345,11 @@ async def support_requests(
     *,
     limit: int,
     cursor: Position | None,
-) -> Window[tuple[SupportRequest, CareLeaver]]:
+) -> Window[SupportRequestRead]:
     assert principal.local_authority_id is not None
+    today = uk_today()
     window = await AdviserRepository(session).support_requests(
-        principal, status, uk_today(), limit=limit, cursor=cursor
+        principal, status, today, limit=limit, cursor=cursor
     )
     await record_about(
         session,
@@ -271,12 +360,12 @@ async def support_requests(
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
-    return window
+    return window.map(lambda pair: views.support_request_read(*pair, today))
 
 
 async def update_support_request(
     session: AsyncSession, principal: Principal, request_id: uuid.UUID, status: SupportRequestStatus
-) -> tuple[SupportRequest, CareLeaver]:
+) -> SupportRequestRead:
     """A young person may withdraw their own open request; it is allocated by allocating an adviser."""
     repo = AdviserRepository(session)
     request = await repo.support_request(request_id)
@@ -300,7 +389,7 @@ async def update_support_request(
             details={"status": "withdrawn"},
         )
     people = await repo.people({request.care_leaver_id})
-    return request, people[request.care_leaver_id]
+    return views.support_request_read(request, people[request.care_leaver_id], uk_today())
 
 
 async def set_service_contacts(

@@ -18,22 +18,23 @@ from app.auth.models import UserAccount
 from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
-from app.care_leavers import history, hooks
-from app.care_leavers.enums import CircumstanceKind, SupportRequestStatus
+from app.auth.schemas import InvitedUserRead
+from app.care_leavers import history, hooks, views
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
 from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import check_care_history, refresh_stale_statuses, refresh_status
-from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, Consent
+from app.care_leavers.models import CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import CareLeaverFilters, CareLeaverRepository
 from app.care_leavers.schemas import (
-    AllocationCreate,
     CareLeaverAccountCreate,
     CareLeaverCreate,
+    CareLeaverRead,
     CareLeaverUpdate,
 )
 from app.core.clock import uk_today, utc_now
 from app.core.errors import InvalidInput, field_error
 from app.core.settings import Settings
+from app.db.idempotency import fingerprint, run_once
 from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.entitlements import service as entitlements
@@ -77,7 +78,7 @@ async def load_for_write(
 
 async def get_care_leaver(
     session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
-) -> tuple[CareLeaver, PersonScope]:
+) -> CareLeaverRead:
     person, scope = await load_for_read(session, principal, care_leaver_id)
     today = uk_today()
     if person.legal_status_until is not None and person.legal_status_until < today:
@@ -90,7 +91,7 @@ async def get_care_leaver(
         [person],
         resource_id=person.id,
     )
-    return person, scope
+    return await read_back(session, principal, person, scope)
 
 
 async def list_care_leavers(
@@ -100,8 +101,8 @@ async def list_care_leavers(
     *,
     limit: int,
     cursor: Position | None,
-) -> tuple[Window[CareLeaver], dict[uuid.UUID, UserAccount]]:
-    """A page of the people the principal may see, and each one's current adviser."""
+) -> Window[CareLeaverRead]:
+    """A page of the people the principal may see, each with their current adviser."""
     repo = CareLeaverRepository(session)
     today = uk_today()
     if principal.local_authority_id is not None:
@@ -118,10 +119,28 @@ async def list_care_leavers(
         local_authority_id=principal.local_authority_id,
         details={"count": len(window.items)},
     )
-    return window, advisers
+    gss = principal.local_authority_gss or ""
+    return window.map(lambda p: views.care_leaver_read(p, gss, advisers.get(p.id), today))
 
 
 async def create_care_leaver(
+    session: AsyncSession, principal: Principal, body: CareLeaverCreate, idempotency_key: str | None
+) -> CareLeaverRead:
+    """A new record; with an idempotency key, a retry reads back the record the first request created."""
+    person = await run_once(
+        session,
+        principal.user_id,
+        idempotency_key,
+        "create_care_leaver",
+        fingerprint(body.model_dump(mode="json")),
+        create=lambda: _create_care_leaver(session, principal, body),
+        load=lambda person_id: read_person(session, principal, person_id, RESOURCE),
+        id_of=lambda p: p.id,
+    )
+    return views.care_leaver_read(person, principal.local_authority_gss or "", None, uk_today())
+
+
+async def _create_care_leaver(
     session: AsyncSession, principal: Principal, body: CareLeaverCreate
 ) -> CareLeaver:
     assert principal.local_authority_id is not None  # only council staff reach here
@@ -146,9 +165,10 @@ async def create_care_leaver(
 
 
 async def update_care_leaver(
-    session: AsyncSession, principal: Principal, person: CareLeaver, body: CareLeaverUpdate
-) -> CareLeaver:
-    """Correct `person` (loaded with `load_for_write`)."""
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareLeaverUpdate
+) -> CareLeaverRead:
+    """Correct the record: their adviser, manager or admin only."""
+    person, scope = await load_for_write(session, principal, care_leaver_id)
     changes = body.model_dump(exclude_unset=True)
     for name, value in changes.items():
         if value is None and name in REQUIRED_FIELDS:
@@ -168,7 +188,7 @@ async def update_care_leaver(
         resource_id=person.id,
         details={"fields": sorted(changes)},
     )
-    return person
+    return await read_back(session, principal, person, scope)
 
 
 async def current_adviser(session: AsyncSession, scope: PersonScope) -> UserAccount | None:
@@ -177,80 +197,13 @@ async def current_adviser(session: AsyncSession, scope: PersonScope) -> UserAcco
     return (await CareLeaverRepository(session).advisers({scope.adviser_id})).get(scope.adviser_id)
 
 
-async def allocate_adviser(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: AllocationCreate
-) -> AdviserAllocation:
-    """A new allocation ends the open one: allocation history is never overwritten.
-
-    A team manager allocates advisers of their own team, to young people of their team or to
-    those nobody is allocated to; an la_admin allocates anyone in the council.
-    """
-    person, scope = await load_for_read(session, principal, care_leaver_id)
-    manager_may = principal.has(Role.TEAM_MANAGER) and (
-        scope.adviser_id is None or may_write(principal, scope)
-    )
-    if not (principal.has(Role.LA_ADMIN) or manager_may):
-        raise ReadOnlyAccess("Only their team manager or an admin allocates a personal adviser.")
-    repo = CareLeaverRepository(session)
-    adviser = (await repo.advisers({body.adviser_id})).get(body.adviser_id)
-    if not _can_be_allocated(principal, adviser, person.local_authority_id):
-        raise InvalidInput(
-            "Choose an active personal adviser of this council (and of your team, as a manager).",
-            errors=[field_error("adviser_id", "not a personal adviser you can allocate")],
-        )
-    assert adviser is not None
-    started_on = body.started_on or uk_today()
-    current = await repo.open_allocation(person.id)
-    if current is not None:
-        if started_on <= current.started_on:
-            raise InvalidInput(
-                "A new allocation must start after the current one started.",
-                errors=[field_error("started_on", f"must be after {current.started_on.isoformat()}")],
-            )
-        current.ended_on = started_on
-        await session.flush()
-    for request in await repo.open_support_requests(person.id):
-        # Asking for an adviser (the 21-plus queue) is answered by allocating one.
-        request.status, request.resolved_at, request.resolved_by = (
-            SupportRequestStatus.ALLOCATED,
-            utc_now(),
-            principal.user_id,
-        )
-    allocation = AdviserAllocation(
-        local_authority_id=person.local_authority_id,
-        care_leaver_id=person.id,
-        adviser_id=adviser.id,
-        started_on=started_on,
-        created_by=principal.user_id,
-    )
-    session.add(allocation)
-    await session.flush()
-    await record_about(
-        session,
-        principal.as_actor(),
-        AuditAction.CREATE,
-        "adviser_allocation",
-        [person],
-        resource_id=allocation.id,
-    )
-    return allocation
-
-
-def _can_be_allocated(
-    principal: Principal, adviser: UserAccount | None, local_authority_id: uuid.UUID
-) -> bool:
-    if adviser is None or not adviser.is_active or Role.PERSONAL_ADVISER.value not in adviser.roles:
-        return False
-    if adviser.local_authority_id != local_authority_id:
-        return False
-    return principal.has(Role.LA_ADMIN) or adviser.team_id == principal.team_id
-
-
-async def list_allocations(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
-) -> list[AdviserAllocation]:
-    person = await read_person(session, principal, care_leaver_id, "adviser_allocation")
-    return await CareLeaverRepository(session).allocations(person.id)
+async def read_back(
+    session: AsyncSession, principal: Principal, person: CareLeaver, scope: PersonScope
+) -> CareLeaverRead:
+    """The record as it reads now, with its current adviser."""
+    # Whoever may read a person works in that person's council, so the caller's council is theirs.
+    gss = principal.local_authority_gss or ""
+    return views.care_leaver_read(person, gss, await current_adviser(session, scope), uk_today())
 
 
 async def list_consents(
@@ -355,6 +308,17 @@ async def create_account(
     return user, await invitations.issue(session, settings, principal, user, utc_now())
 
 
+async def create_care_leaver_account(
+    session: AsyncSession,
+    settings: Settings,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    body: CareLeaverAccountCreate,
+) -> InvitedUserRead:
+    user, issued = await create_account(session, settings, principal, care_leaver_id, body)
+    return views.invited_user_read(await reload_user(session, user.id), issued)
+
+
 async def advisers_by_id(session: AsyncSession, ids: set[uuid.UUID]) -> dict[uuid.UUID, UserAccount]:
     return await CareLeaverRepository(session).advisers(ids)
 
@@ -381,10 +345,13 @@ async def read_person(
     return person
 
 
-async def circumstances(
-    session: AsyncSession, person: CareLeaver, kind: CircumstanceKind | None
-) -> list[Circumstance]:
-    return await CareLeaverRepository(session).circumstances(person.id, kind)
+async def entitlements_report(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, on: date | None
+) -> bytes:
+    """The EligibilityReport, as JSON, from the record as it stood `on` (default today)."""
+    when = on or uk_today()
+    offer, results = await evaluate_for_person(session, principal, care_leaver_id, when)
+    return entitlements.report_body(offer, when, results)
 
 
 async def evaluate_for_person(

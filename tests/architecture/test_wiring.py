@@ -141,9 +141,8 @@ async def main() -> None:
     )
     try:
         async with database.unit_of_work() as session:
-            person, _ = await service.load_for_write(session, admin, uuid.UUID(person_id))
             body = CareLeaverUpdate(date_of_birth=date.fromisoformat(born))
-            await service.update_care_leaver(session, admin, person, body)
+            await service.update_care_leaver(session, admin, uuid.UUID(person_id), body)
     finally:
         await database.dispose()
 
