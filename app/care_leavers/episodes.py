@@ -131,6 +131,8 @@ async def record_initial(
     for row in rows:
         session.add(row)
     await session.flush()
+    for row in rows:
+        await _audit(session, principal, person, AuditAction.CREATE, row)
 
 
 async def counters_changed(
@@ -150,6 +152,10 @@ async def counters_changed(
     if (row := _summary_row(principal, person, "api")) is not None:
         session.add(row)
     await session.flush()
+    for old in episodes:
+        await _audit(session, principal, person, AuditAction.DELETE, old, {"replaced_by_summary": True})
+    if row is not None:
+        await _audit(session, principal, person, AuditAction.CREATE, row)
 
 
 def _summary_row(principal: Principal, person: CareLeaver, source: str) -> CareEpisode | None:
