@@ -68,8 +68,8 @@ async def add_episode(
     _check(person.date_of_birth, [*existing, row], report={len(existing): ""})
     session.add(row)
     await session.flush()
-    await _changed(session, person)
-    await _audit(session, principal, person, AuditAction.CREATE, row)
+    status = await _changed(session, person)
+    await _audit(session, principal, person, AuditAction.CREATE, row, status)
     return row
 
 
@@ -93,8 +93,8 @@ async def update_episode(
     row.version += 1
     row.updated_at, row.updated_by = utc_now(), principal.user_id
     await session.flush()
-    await _changed(session, person)
-    await _audit(session, principal, person, AuditAction.UPDATE, row, {"fields": sorted(changes)})
+    status = await _changed(session, person)
+    await _audit(session, principal, person, AuditAction.UPDATE, row, {"fields": sorted(changes), **status})
     return row
 
 
@@ -107,8 +107,8 @@ async def remove_episode(
     row.removed_at, row.removed_by = utc_now(), principal.user_id
     row.version += 1
     await session.flush()
-    await _changed(session, person)
-    await _audit(session, principal, person, AuditAction.DELETE, row)
+    status = await _changed(session, person)
+    await _audit(session, principal, person, AuditAction.DELETE, row, status)
 
 
 async def record_initial(
@@ -276,9 +276,18 @@ async def _one(session: AsyncSession, person: CareLeaver, episode_id: Any) -> Ca
     return row
 
 
-async def _changed(session: AsyncSession, person: CareLeaver) -> None:
+async def _changed(session: AsyncSession, person: CareLeaver) -> dict[str, Any]:
+    """Derive the status again and run the hooks; a status this change moved is said in the audit event."""
+    before = person.legal_status
     await refresh_status(session, person, uk_today())
     await hooks.record_changed(session, person.id)
+    if person.legal_status == before:
+        return {}
+    return {"legal_status": {"from": before.value if before else None, "to": _value(person.legal_status)}}
+
+
+def _value(status: Any) -> str | None:
+    return None if status is None else str(status.value)
 
 
 async def _audit(
