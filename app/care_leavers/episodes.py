@@ -158,6 +158,25 @@ async def counters_changed(
         await _audit(session, principal, person, AuditAction.CREATE, row)
 
 
+async def has_real_episodes(session: AsyncSession, ids: list[Any]) -> set[Any]:
+    """Of these people, those whose history is kept as real episodes (not a converted summary)."""
+    found = await EpisodeRepository(session).current(ids)
+    return {i for i, rows in found.items() if any(not r.converted_from_summary for r in rows)}
+
+
+async def summaries_for_import(session: AsyncSession, principal: Principal, people: list[CareLeaver]) -> None:
+    """An import's counters become each person's summary episode (the previous one kept, removed), in
+    one query; the import's own audit event names every person."""
+    now = utc_now()
+    found = await EpisodeRepository(session).current([p.id for p in people])
+    for person in people:
+        for old in found[person.id]:
+            old.removed_at, old.removed_by, old.version = now, principal.user_id, old.version + 1
+        if (row := _summary_row(principal, person, "import")) is not None:
+            session.add(row)
+    await session.flush()
+
+
 def _summary_row(principal: Principal, person: CareLeaver, source: str) -> CareEpisode | None:
     original = {name: getattr(person, name) for name in COUNTER_FIELDS}
     if not any(original.values()) and original["weeks_looked_after_since_14"] is None:
