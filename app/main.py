@@ -21,6 +21,7 @@ from app.audit.router import router as audit_router
 from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
+from app.care_leavers.episodes_router import router as care_episodes_router
 from app.care_leavers.router import details_router as care_leaver_details_router
 from app.care_leavers.router import me_router as care_leaver_me_router
 from app.care_leavers.router import router as care_leavers_router
@@ -46,6 +47,7 @@ ROUTERS = [
     adviser_allocations_router,
     care_leaver_details_router,
     care_leaver_me_router,
+    care_episodes_router,
     advisers_router,
     contacts_router,
     pathway_plans_router,

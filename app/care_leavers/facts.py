@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from app.care_leavers.enums import Accommodation, Activity, CircumstanceKind, RecordStatus
+from app.care_leavers.legal_status import CareHistory
 from app.care_leavers.models import CareLeaver
 
 # The accommodation types where a young person runs their own home (and may be liable for bills).
@@ -30,17 +31,25 @@ def facts_from_record(
     snapshot: dict[CircumstanceKind, dict[str, Any]],
     status: RecordStatus | None,
     on: date,
+    care: CareHistory | None = None,
 ) -> dict[str, object]:
     facts: dict[str, object] = {"date_of_birth": person.date_of_birth, "local_authority": gss_code}
     if status in _ENGINE_STATUS:
         facts["legal_status"] = _ENGINE_STATUS[status]
     else:
-        # Not a care leaver on this date, or not yet known: give the engine the history to work from.
-        facts["still_looked_after"] = person.still_looked_after
-        if person.left_care_on is not None:
-            facts["left_care_on"] = person.left_care_on
-        if person.weeks_looked_after_since_14 is not None:
-            facts["looked_after_weeks_since_14"] = person.weeks_looked_after_since_14
+        # Not a care leaver on this date, or not yet known: give the engine the history to work from
+        # (`care`: as the episodes give it on `on`).
+        history = care or CareHistory(
+            person.date_of_birth,
+            person.still_looked_after,
+            person.left_care_on,
+            person.weeks_looked_after_since_14,
+        )
+        facts["still_looked_after"] = history.still_looked_after
+        if history.left_care_on is not None:
+            facts["left_care_on"] = history.left_care_on
+        if history.weeks_looked_after_since_14 is not None:
+            facts["looked_after_weeks_since_14"] = history.weeks_looked_after_since_14
     _residence(facts, snapshot.get(CircumstanceKind.RESIDENCE))
     _activity(facts, snapshot.get(CircumstanceKind.ACTIVITY))
     _higher_education(facts, snapshot.get(CircumstanceKind.HIGHER_EDUCATION), on)

@@ -13,6 +13,7 @@ from app.audit.service import record_about
 from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.care_leavers import hooks
+from app.care_leavers.care_history import Episode
 from app.care_leavers.circumstances import (
     CircumstanceEntry,
     ResidenceEntry,
@@ -21,11 +22,14 @@ from app.care_leavers.circumstances import (
     in_education_or_training,
 )
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, RecordStatus
+from app.care_leavers.episode_repository import EpisodeRepository, to_episode
+from app.care_leavers.episode_status import decide_from_episodes, history_on
 from app.care_leavers.errors import ReadOnlyAccess
 from app.care_leavers.legal_status import CareHistory, StatusDecision, decide_status
 from app.care_leavers.models import CareLeaver, Circumstance, LegalStatusOverride
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import UK, uk_today, utc_now
+from app.core.dates import birthday
 from app.core.errors import InvalidInput, field_error
 
 
@@ -52,6 +56,28 @@ def check_care_history(person: CareLeaver) -> None:
             "Weeks after 16 are part of the weeks since 14.",
             errors=[field_error("weeks_looked_after_after_16", "more than weeks_looked_after_since_14")],
         )
+    if errors := check_counters(person, uk_today()):
+        raise InvalidInput("More weeks looked after than have passed since that birthday.", errors=errors)
+
+
+def check_counters(person: CareLeaver, today: date) -> list[dict[str, str]]:
+    """Weeks looked after cannot exceed the weeks lived since the birthday they count from (a
+    14-year-old cannot have 100 weeks since 14), up to leaving care (or today)."""
+    until = person.left_care_on if person.left_care_on and not person.still_looked_after else today
+    until = min(until, today)
+    errors = []
+    for name, age in (("weeks_looked_after_since_14", 14), ("weeks_looked_after_after_16", 16)):
+        weeks: int | None = getattr(person, name)
+        possible = max(0, (until - birthday(person.date_of_birth, age)).days // 7)
+        if weeks is not None and weeks > possible:
+            errors.append(
+                field_error(
+                    name,
+                    f"at most {possible}: the weeks from the {age}th birthday to "
+                    f"{'leaving care' if until < today else 'today'}",
+                )
+            )
+    return errors
 
 
 def _history(person: CareLeaver) -> CareHistory:
@@ -79,14 +105,40 @@ def _decide(
     on: date,
     snapshot: dict[CircumstanceKind, Circumstance],
     overrides: list[LegalStatusOverride],
+    episodes: list[Episode],
 ) -> StatusDecision:
     override = _override_on(overrides, on)
-    return decide_status(
-        _history(person),
-        on,
-        in_education_or_training=in_education_or_training({k: e.details for k, e in snapshot.items()}),
-        override=(RecordStatus(override.status), override.reason) if override else None,
-    )
+    education = in_education_or_training({k: e.details for k, e in snapshot.items()})
+    given = (RecordStatus(override.status), override.reason) if override else None
+    if episodes:
+        return decide_from_episodes(
+            person.date_of_birth, episodes, on, in_education_or_training=education, override=given
+        )
+    # A record with no episodes (made outside the API, never converted): its fields are the history.
+    return decide_status(_history(person), on, in_education_or_training=education, override=given)
+
+
+async def episodes_of(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Episode]]:
+    rows = await EpisodeRepository(session).current(ids)
+    return {i: [to_episode(r) for r in found] for i, found in rows.items()}
+
+
+async def care_history_on(session: AsyncSession, person: CareLeaver, on: date) -> CareHistory:
+    """The care history as it stood on `on`: from the episodes, or the record's own fields without any."""
+    episodes = (await episodes_of(session, [person.id]))[person.id]
+    return history_on(person.date_of_birth, episodes, on)[0] if episodes else _history(person)
+
+
+def _keep_fields_derived(person: CareLeaver, episodes: list[Episode], today: date) -> None:
+    """The record's care-history fields, for lists and older clients: derived from the episodes today."""
+    if not episodes:
+        return
+    _, facts = history_on(person.date_of_birth, episodes, today)
+    person.still_looked_after = facts.still_looked_after
+    person.left_care_on = facts.left_care_on
+    person.entered_care_on = facts.entered_care_on
+    person.weeks_looked_after_since_14 = facts.weeks_since_14
+    person.weeks_looked_after_after_16 = facts.weeks_after_16
 
 
 async def decide(
@@ -100,7 +152,8 @@ async def decide(
     if snapshot is None:
         snapshot = await snapshot_on(session, person, on)
     overrides = (await CareLeaverRepository(session).overrides([person.id]))[person.id]
-    return _decide(person, on, snapshot, overrides)
+    episodes = (await episodes_of(session, [person.id]))[person.id]
+    return _decide(person, on, snapshot, overrides, episodes)
 
 
 async def refresh_status(session: AsyncSession, person: CareLeaver, today: date) -> StatusDecision:
@@ -116,9 +169,11 @@ async def refresh_statuses(
     ids = [p.id for p in people]
     snapshots = await repo.snapshots(ids, today)
     overrides = await repo.overrides(ids)
+    episodes = await episodes_of(session, ids)
     decisions = {}
     for person in people:
-        decision = _decide(person, today, snapshots[person.id], overrides[person.id])
+        _keep_fields_derived(person, episodes[person.id], today)
+        decision = _decide(person, today, snapshots[person.id], overrides[person.id], episodes[person.id])
         person.legal_status, person.legal_status_until = decision.status, decision.valid_until
         decisions[person.id] = decision
     return decisions

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction
 from app.audit.service import record_about
 from app.auth.principal import Principal
-from app.care_leavers import hooks
+from app.care_leavers import episodes, hooks
 from app.care_leavers.errors import ImportRejected
 from app.care_leavers.history import check_care_history, refresh_statuses
 from app.care_leavers.models import CareLeaver
@@ -184,20 +184,30 @@ async def import_care_leavers(
         seen.setdefault(row.case_reference, line_report.line)
     repo = CareLeaverRepository(session)
     existing = await repo.by_case_references(principal.local_authority_id, list(seen))
+    kept_as_episodes = await episodes.has_real_episodes(session, [p.id for p in existing.values()])
     today = uk_today()
     changed: list[CareLeaver] = []
+    summarised: list[CareLeaver] = []
     for row, line_report in parsed:
         if row is None or line_report.outcome is RowOutcome.INVALID:
             continue
         person = existing.get(row.case_reference)
         values = row.model_dump(exclude_unset=True)
+        differing = values if person is None else {k: v for k, v in values.items() if getattr(person, k) != v}
+        if person is not None and not differing:
+            continue
+        counters = sorted(differing.keys() & set(episodes.COUNTER_FIELDS))
+        if person is not None and person.id in kept_as_episodes and counters:
+            line_report.outcome = RowOutcome.INVALID
+            line_report.errors = [
+                {"field": name, "message": "this record's care history is kept as care episodes"}
+                for name in counters
+            ]
+            continue
         if person is None:
             person = CareLeaver(local_authority_id=principal.local_authority_id, **values)
             line_report.outcome = RowOutcome.CREATED
         else:
-            differing = {k: v for k, v in values.items() if getattr(person, k) != v}
-            if not differing:
-                continue
             for name, value in differing.items():
                 setattr(person, name, value)
             line_report.outcome = RowOutcome.UPDATED
@@ -212,6 +222,8 @@ async def import_care_leavers(
                 await session.refresh(person)  # undo the changes to an existing record
             continue
         changed.append(person)
+        if counters:
+            summarised.append(person)
     invalid = any(r.outcome is RowOutcome.INVALID for _, r in parsed)
     result = ImportReport(
         mode,
@@ -242,6 +254,8 @@ async def import_care_leavers(
     for person in changed:
         session.add(person)
     await session.flush()
+    # The counters a case-management export gives become a summary episode each, as through the API.
+    await episodes.summaries_for_import(session, principal, summarised)
     await refresh_statuses(session, changed, today)
     await hooks.records_changed(session, [p.id for p in changed])
     await record_about(

@@ -33,6 +33,9 @@ class CareHistory:
     still_looked_after: bool
     left_care_on: date | None
     weeks_looked_after_since_14: int | None
+    # Later dates on which the history itself may change the answer (from care episodes: the day the
+    # 13th week completes, an episode's start or end).
+    changes_on: tuple[date, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,8 @@ def decide_status(
     if history.weeks_looked_after_since_14 is not None:
         facts["looked_after_weeks_since_14"] = history.weeks_looked_after_since_14
     base = derive_legal_status(facts, on, history.date_of_birth)
-    valid_until = min(base.thresholds) - timedelta(days=1) if base.thresholds else None
+    thresholds = [*base.thresholds, *(d for d in history.changes_on if d > on)]
+    valid_until = min(thresholds) - timedelta(days=1) if thresholds else None
     if base.status is None:
         missing = "how many weeks they were looked after since their 14th birthday"
         if not history.still_looked_after and history.left_care_on is None:

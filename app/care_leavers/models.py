@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.auth.enums import ConsentRecipient
+from app.care_leavers.care_history import Detention, EpisodeKind, LegalBasis, PlacementType
 from app.care_leavers.enums import (
     CircumstanceKind,
     ClosureReason,
@@ -179,3 +180,33 @@ class SupportRequest(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class CareEpisode(IdMixin, Base):
+    """One entry of the care history (`app.care_leavers.care_history`): a period looked after, a special
+    guardianship order, or custody or hospital on the 16th birthday. The legal status is derived from
+    these. A removed entry is kept (`removed_at`): the history shows what was believed when."""
+
+    __tablename__ = "care_episode"
+    __table_args__ = (Index("ix_care_episode_person", "care_leaver_id", "start_on"),)
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    care_leaver_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("care_leaver.id"))
+    kind: Mapped[EpisodeKind] = mapped_column(_enum(EpisodeKind))
+    start_on: Mapped[date | None]
+    end_on: Mapped[date | None]
+    legal_basis: Mapped[LegalBasis | None] = mapped_column(_enum(LegalBasis))
+    placement_type: Mapped[PlacementType | None] = mapped_column(_enum(PlacementType))
+    planned_short_break: Mapped[bool] = mapped_column(default=False)
+    detention: Mapped[Detention | None] = mapped_column(_enum(Detention))
+    # Made by migration 0011 (or a client sending the old fields) from the counters the record used to
+    # keep; `details` holds those original values and the date they stood on.
+    converted_from_summary: Mapped[bool] = mapped_column(default=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

@@ -124,7 +124,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 _IMPORT_EXAMPLE = (
     "case_reference,given_name,family_name,date_of_birth,district_gss_code,left_care_on,weeks_looked_after_since_14\n"
-    "MOSAIC-100234,Aisha,Example,14/05/2006,E06000018,14/05/2024,210\n"
+    "MOSAIC-100234,Aisha,Example,14/05/2006,E06000018,14/05/2024,200\n"
 )
 
 

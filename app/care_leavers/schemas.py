@@ -10,6 +10,7 @@ from pydantic.config import JsonDict
 from app.auth.enums import ConsentRecipient
 from app.auth.schemas import Email, Phone
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, ContactMethod, RecordStatus
+from app.care_leavers.episode_schemas import CareEpisodeCreate
 from app.core.schemas import Count, DateOfBirth, Flag, InputModel, IsoDate
 from app.local_authorities.schemas import GssCode
 
@@ -35,7 +36,7 @@ _PERSON: JsonDict = {
     "entered_care_on": "2019-03-02",
     "left_care_on": "2024-05-14",
     "still_looked_after": False,
-    "weeks_looked_after_since_14": 210,
+    "weeks_looked_after_since_14": 200,
     "weeks_looked_after_after_16": 104,
     "legal_status": "former_relevant",
     "adviser": {"id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e70", "display_name": "Priya Adviser (demo)"},
@@ -133,7 +134,7 @@ class CareLeaverCreate(_Details):
                     "date_of_birth": "2006-05-14",
                     "district_gss_code": "E06000018",
                     "left_care_on": "2024-05-14",
-                    "weeks_looked_after_since_14": 210,
+                    "weeks_looked_after_since_14": 200,
                     "weeks_looked_after_after_16": 104,
                 }
             ]
@@ -148,6 +149,12 @@ class CareLeaverCreate(_Details):
         default=None, description="Where they live now; afterwards, record moves as residence circumstances"
     )
     still_looked_after: Flag = False
+    care_episodes: Annotated[list[CareEpisodeCreate], Field(max_length=200)] | None = Field(
+        default=None,
+        description="The care history as episodes (see `/care-episodes`). The older summary fields "
+        "(entered_care_on, left_care_on, still_looked_after, weeks_looked_after_*) are still accepted "
+        "instead, and recorded as one episode converted from that summary",
+    )
 
 
 class CareLeaverUpdate(_Details):

@@ -19,7 +19,7 @@ from app.auth.policy import PersonScope, may_read, may_write
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository
 from app.auth.schemas import InvitedUserRead
-from app.care_leavers import history, hooks, views
+from app.care_leavers import episodes, history, hooks, views
 from app.care_leavers.errors import AccountExists, CareLeaverNotFound, CaseReferenceTaken, ReadOnlyAccess
 from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import check_care_history, refresh_stale_statuses, refresh_status
@@ -81,7 +81,9 @@ async def get_care_leaver(
 ) -> CareLeaverRead:
     person, scope = await load_for_read(session, principal, care_leaver_id)
     today = uk_today()
-    if person.legal_status_until is not None and person.legal_status_until < today:
+    # Weeks looked after accrue every day someone is in care: their derived fields are kept for today.
+    stale = person.legal_status_until is not None and person.legal_status_until < today
+    if stale or person.still_looked_after:
         await refresh_status(session, person, today)
     await record_about(
         session,
@@ -144,13 +146,17 @@ async def _create_care_leaver(
     session: AsyncSession, principal: Principal, body: CareLeaverCreate
 ) -> CareLeaver:
     assert principal.local_authority_id is not None  # only council staff reach here
-    person = CareLeaver(local_authority_id=principal.local_authority_id, **body.model_dump())
+    person = CareLeaver(
+        local_authority_id=principal.local_authority_id, **body.model_dump(exclude={"care_episodes"})
+    )
     check_care_history(person)
     await insert_or_raise(
         session,
         person,
         CaseReferenceTaken(f"Another record in this council has case reference {body.case_reference}."),
     )
+    counters = body.model_fields_set & set(episodes.COUNTER_FIELDS)
+    await episodes.record_initial(session, principal, person, body.care_episodes or [], counters)
     await refresh_status(session, person, uk_today())
     await hooks.record_changed(session, person.id)
     await record_about(
@@ -176,6 +182,8 @@ async def update_care_leaver(
         setattr(person, name, value)
     check_care_history(person)
     await session.flush()
+    if counters := changes.keys() & set(episodes.COUNTER_FIELDS):
+        await episodes.counters_changed(session, principal, person, set(counters))
     if changes.keys() & STATUS_FIELDS:
         await refresh_status(session, person, uk_today())
         await hooks.record_changed(session, person.id)
@@ -363,8 +371,9 @@ async def evaluate_for_person(
     decision = await history.decide(session, person, on, snapshot)
     authority = await LocalAuthorityRepository(session).get_by_id(person.local_authority_id)
     assert authority is not None
+    care = await history.care_history_on(session, person, on)
     facts = facts_from_record(
-        person, authority.gss_code, {k: e.details for k, e in snapshot.items()}, decision.status, on
+        person, authority.gss_code, {k: e.details for k, e in snapshot.items()}, decision.status, on, care
     )
     offer, results = await entitlements.evaluate_entitlements(
         session, person.local_authority_id, facts, on=on, now=utc_now()

@@ -10,9 +10,11 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.principal import Principal
-from app.care_leavers import history, service, views
+from app.care_leavers import episodes, history, service, views
 from app.care_leavers.circumstances import CircumstanceEntry
 from app.care_leavers.enums import CircumstanceKind, ClosureReason, RecordStatus
+from app.care_leavers.episode_schemas import CareEpisodeCreate, CareEpisodeUpdate
+from app.care_leavers.models import CareEpisode
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.schemas import CareLeaverRead, CircumstanceRead, CircumstancesOn, LegalStatusRead
 from app.core.clock import uk_today
@@ -98,3 +100,50 @@ async def reopen_case(
     person, scope = await service.load_for_write(session, principal, care_leaver_id)
     person = await history.reopen_case(session, principal, person)
     return await service.read_back(session, principal, person, scope)
+
+
+# Care episodes: the history the legal status is derived from (app.care_leavers.episodes checks and audits).
+
+
+async def list_care_episodes(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID
+) -> list[CareEpisode]:
+    person = await service.read_person(session, principal, care_leaver_id, episodes.RESOURCE)
+    return await episodes.current(session, person)
+
+
+async def get_care_episode(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, episode_id: uuid.UUID
+) -> CareEpisode:
+    person, _ = await service.load_for_read(session, principal, care_leaver_id)
+    return await episodes.get_episode(session, principal, person, episode_id)
+
+
+async def add_care_episode(
+    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, body: CareEpisodeCreate
+) -> CareEpisode:
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    return await episodes.add_episode(session, principal, person, body)
+
+
+async def update_care_episode(
+    session: AsyncSession,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    episode_id: uuid.UUID,
+    body: CareEpisodeUpdate,
+    if_match: str | None,
+) -> CareEpisode:
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    return await episodes.update_episode(session, principal, person, episode_id, body, if_match)
+
+
+async def remove_care_episode(
+    session: AsyncSession,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    episode_id: uuid.UUID,
+    if_match: str | None,
+) -> None:
+    person, _ = await service.load_for_write(session, principal, care_leaver_id)
+    await episodes.remove_episode(session, principal, person, episode_id, if_match)

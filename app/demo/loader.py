@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.settings import Settings
 from app.db.session import Database
 from app.demo.contacts import load_contacts
+from app.demo.episodes import load_episodes
 from app.demo.people import load_people
 from app.demo.plans import load_plans
 from app.demo.records import load_records
@@ -31,6 +32,7 @@ def demo_steps() -> list[DemoStep]:
     return [
         DemoStep("Accounts, teams, partners and care leavers", load_people),
         DemoStep("Care histories, circumstances and council numbers", load_records),
+        DemoStep("A care history told as episodes", load_episodes),
         DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
         DemoStep("Pathway plans", load_plans),
     ]

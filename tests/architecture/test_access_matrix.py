@@ -20,7 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.auth.invitations import code_digest
 from app.auth.models import AccountInvitation
+from app.care_leavers.care_history import EpisodeKind, LegalBasis
+from app.care_leavers.models import CareEpisode
 from app.core.clock import uk_today, utc_now
+from app.core.dates import birthday
 from app.core.settings import Settings
 from app.db.session import Database
 from app.entitlements import drafts, management
@@ -277,6 +280,33 @@ ENTRIES: dict[str, Entry] = {
         only(_staff_404({**P_A1_WRITERS, "pa_a1": 201, "manager_a": 201, "admin_city": 201})),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/circumstances",
         body=lambda w, a: {"kind": "activity", "valid_from": "2026-01-05", "code": "F2"},
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/care-episodes": Entry(
+        only(_staff_404(P_A1_READERS)), lambda w: f"/v1/care-leavers/{w.id('p_a1')}/care-episodes"
+    ),
+    "POST /v1/care-leavers/{care_leaver_id}/care-episodes": Entry(
+        only(_staff_404({**P_A1_WRITERS, "pa_a1": 201, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/care-episodes",
+        body=lambda w, a: {
+            "start_on": birthday(w.people["p_a1"].date_of_birth, 17).isoformat(),
+            "end_on": birthday(w.people["p_a1"].date_of_birth, 18).isoformat(),
+            "legal_basis": "V2",
+        },
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/care-episodes/{episode_id}": Entry(
+        only(_staff_404(P_A1_READERS)),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/care-episodes/{w.ids['episode_a1']}",
+    ),
+    "PATCH /v1/care-leavers/{care_leaver_id}/care-episodes/{episode_id}": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/care-episodes/{w.ids['episode_a1']}",
+        body=lambda w, a: {"placement_type": "U4"},
+        headers=lambda w, a: {"If-Match": '"1"'},
+    ),
+    "DELETE /v1/care-leavers/{care_leaver_id}/care-episodes/{episode_id}": Entry(
+        only(_staff_404({**P_A1_WRITERS, "pa_a1": 204, "manager_a": 204, "admin_city": 204})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/care-episodes/{w.ids['episode_a1']}",
+        headers=lambda w, a: {"If-Match": '"1"'},
     ),
     "GET /v1/care-leavers/{care_leaver_id}/circumstances/on": Entry(
         only(_staff_404(P_A1_READERS)), lambda w: f"/v1/care-leavers/{w.id('p_a1')}/circumstances/on"
@@ -572,6 +602,18 @@ async def world(session: AsyncSession, settings: Settings) -> World:
     """The shared world, with the pathway plans the plan operations act on."""
     w = await build_world(session, settings)
     await add_plans(session, w)
+    born = w.people["p_a1"].date_of_birth
+    episode = CareEpisode(
+        local_authority_id=w.people["p_a1"].local_authority_id,
+        care_leaver_id=w.id("p_a1"),
+        kind=EpisodeKind.LOOKED_AFTER,
+        start_on=birthday(born, 15),
+        end_on=birthday(born, 17),
+        legal_basis=LegalBasis.FULL_CARE_ORDER,
+    )
+    session.add(episode)
+    await session.flush()
+    w.ids["episode_a1"] = episode.id
     return w
 
 

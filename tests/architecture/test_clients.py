@@ -151,7 +151,7 @@ def test_an_admin_imports_a_csv_and_writes_a_plan_with_if_match(
     csv = (
         "case_reference,given_name,family_name,date_of_birth,district_gss_code,left_care_on,"
         "weeks_looked_after_since_14\n"
-        f"{reference},Dana,Client,15/06/2006,E06000018,15/06/2024,210\n"
+        f"{reference},Dana,Client,15/06/2006,E06000018,15/06/2024,200\n"
     )
     upload = models.ImportCareLeaversBody(
         file=types.File(payload=csv.encode(), file_name="export.csv", mime_type="text/csv")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ROUTERS = ["app/care_leavers/router.py", "app/advisers/router.py"]
+ROUTERS = ["app/care_leavers/router.py", "app/care_leavers/episodes_router.py", "app/advisers/router.py"]
 METHODS = {"get", "post", "put", "patch", "delete"}
 CLOCK = {"uk_today", "utc_now"}
 

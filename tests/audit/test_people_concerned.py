@@ -7,6 +7,7 @@ records its read without naming the person (or names them under another council)
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -43,6 +44,8 @@ def person_routes(app: FastAPI) -> list[Any]:
 
 def path_for(route: Any, world: World, person: str) -> str:
     values = {"care_leaver_id": world.id(person), "contact_id": world.ids["contact_a1"]}
+    if "episode_a1" in world.ids:
+        values["episode_id"] = world.ids["episode_a1"]
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -50,6 +53,22 @@ def path_for(route: Any, world: World, person: str) -> str:
         return str(values[name])
 
     return PARAM.sub(fill, route.path)
+
+
+async def _an_episode(client: httpx.AsyncClient, world: World, person: str) -> uuid.UUID:
+    """A period looked after from 15 to 17, recorded by their PA, for the routes about one episode."""
+    born = world.people[person].date_of_birth
+    body = {
+        "start_on": born.replace(year=born.year + 15).isoformat(),
+        "end_on": born.replace(year=born.year + 17).isoformat(),
+        "legal_basis": "C2",
+        "placement_type": "U6",
+    }
+    response = await client.post(
+        f"/v1/care-leavers/{world.id(person)}/care-episodes", json=body, headers=world.headers("pa_a1")
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["id"])
 
 
 async def access_log(client: httpx.AsyncClient, world: World, account: str) -> list[dict[str, Any]]:
@@ -65,6 +84,7 @@ async def test_every_read_of_a_person_shows_in_their_access_log(
 ) -> None:
     account = await f.user(session, Role.CARE_LEAVER, gss=f.COUNTY, care_leaver=world.people["q_ash"])
     world.tokens["leaver_q_ash"] = await f.token_for(session, settings, account)
+    world.ids["episode_a1"] = await _an_episode(client, world, "p_a1")
     routes = person_routes(app)
     assert len(routes) >= 10, [r.path for r in routes]
     failures = []

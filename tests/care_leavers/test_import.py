@@ -12,7 +12,7 @@ from tests.support.world import World
 
 GOOD_AND_BAD = (
     "case_reference,given_name,family_name,date_of_birth,district_gss_code,left_care_on,weeks_looked_after_since_14\n"
-    "IMP-1,Alex,Imported,14/05/2006,E06000018,14/05/2024,210\n"
+    "IMP-1,Alex,Imported,14/05/2006,E06000018,14/05/2024,200\n"
     "IMP-2,Bea,Imported,2007-02-01,,,\n"
     "IMP-3,,Imported,31/02/2006,E06000018,,\n"
     "IMP-4,Cal,Imported,2005-01-01,NOT-A-GSS,,\n"
