@@ -464,7 +464,12 @@ class EligibilityCheck(BaseModel):
     )
 
     local_authority: CouncilCode = Field(description="GSS code of the council whose offer to check")
-    on: AsOfDate | None = Field(default=None, description="The date to answer for; today (UK) if left out")
+    on: AsOfDate | None = Field(
+        default=None,
+        description="The date to answer for, with the offer version in force that day (as "
+        "`GET /v1/local-authorities/{gss_code}/offer?on=` serves it); today (UK) and the current version if "
+        "left out",
+    )
     facts: Facts = Field(default_factory=Facts)
 
 

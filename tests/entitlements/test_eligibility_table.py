@@ -114,40 +114,40 @@ CASES = [
             "personal-adviser-21-to-25": NOT,
         },
     ),
-    # The 21st birthday (10 September 2026): a PA by statute until then; on request from then; Staying Put ends.
+    # The 21st birthday (10 September 2027): a PA by statute until then; on request from then; Staying Put ends.
     Case(
         "county-day-before-21st",
         COUNTY,
-        "2026-09-09",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-09",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT, "staying-put": ELIGIBLE},
-        ends_on={"personal-adviser": "2026-09-09", "staying-put": "2026-09-09"},
-        starts_on={"personal-adviser-21-to-25": "2026-09-10"},
+        ends_on={"personal-adviser": "2027-09-09", "staying-put": "2027-09-09"},
+        starts_on={"personal-adviser-21-to-25": "2027-09-10"},
     ),
     Case(
         "county-21st-birthday",
         COUNTY,
-        "2026-09-10",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-10",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
-        ends_on={"personal-adviser-21-to-25": "2030-09-09"},
+        ends_on={"personal-adviser-21-to-25": "2031-09-09"},
     ),
     Case(
         "city-day-before-21st",
         CITY,
-        "2026-09-09",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-09",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT, "staying-put": ELIGIBLE},
-        starts_on={"personal-adviser-21-to-25": "2026-09-10"},
+        starts_on={"personal-adviser-21-to-25": "2027-09-10"},
     ),
     Case(
         "city-21st-birthday",
         CITY,
-        "2026-09-10",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-10",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
     ),
-    # A 29 February birthday: 25 on 1 March 2029, 21 on 1 March 2025 (common years).
+    # A 29 February birthday: 25 on 1 March 2029 (born 2004), 21 on 1 March 2029 (born 2008): common years.
     Case(
         "leap-day-before-25th",
         COUNTY,
@@ -174,17 +174,17 @@ CASES = [
     Case(
         "leap-day-before-21st",
         COUNTY,
-        "2025-02-28",
-        {**FR, "date_of_birth": "2004-02-29"},
+        "2029-02-28",
+        {**FR, "date_of_birth": "2008-02-29"},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT},
-        ends_on={"personal-adviser": "2025-02-28"},
-        starts_on={"personal-adviser-21-to-25": "2025-03-01"},
+        ends_on={"personal-adviser": "2029-02-28"},
+        starts_on={"personal-adviser-21-to-25": "2029-03-01"},
     ),
     Case(
         "leap-21st-on-1-march",
         COUNTY,
-        "2025-03-01",
-        {**FR, "date_of_birth": "2004-02-29"},
+        "2029-03-01",
+        {**FR, "date_of_birth": "2008-02-29"},
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE},
     ),
     # Setting-up-home allowance either side of 1 April 2023. The City decides by the 18th birthday...
@@ -222,17 +222,9 @@ CASES = [
     ),
     # ...Nottinghamshire by the date the grant is made.
     Case(
-        "county-heg-31-march-2023",
+        "county-heg-granted-today",
         COUNTY,
-        "2023-03-31",
-        {**FR, "date_of_birth": "2004-06-01", "living_independently": True},
-        {"setting-up-home-allowance": ELIGIBLE},
-        amount={"setting-up-home-allowance": 200000},
-    ),
-    Case(
-        "county-heg-1-april-2023",
-        COUNTY,
-        "2023-04-01",
+        TODAY,
         {**FR, "date_of_birth": "2004-06-01", "living_independently": True},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 300000},
@@ -576,23 +568,6 @@ CASES = [
         {**FR, "date_of_birth": "2003-01-01"},
         {"travel-card": UNKNOWN},
         missing={"travel-card": ["weekly_work_hours"]},
-    ),
-    # Nottinghamshire's leisure offer began in July 2019.
-    Case(
-        "county-leisure-before-july-2019",
-        COUNTY,
-        "2019-06-30",
-        {**FR, "date_of_birth": "2000-01-01", "district": "E07000171"},
-        {"leisure-pass": NOT},
-        starts_on={"leisure-pass": "2019-07-01"},
-    ),
-    Case(
-        "county-leisure-from-july-2019",
-        COUNTY,
-        "2019-07-01",
-        {**FR, "date_of_birth": "2000-01-01", "district": "E07000171"},
-        {"leisure-pass": ELIGIBLE},
-        ends_on={"leisure-pass": "2024-12-31"},
     ),
     # Housing costs at the one-bedroom rate need recourse to public funds.
     Case(

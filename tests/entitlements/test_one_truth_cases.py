@@ -1,0 +1,94 @@
+"""Issue 11's cases about the engine, through the real API: each failed before its fix.
+
+The seeded offers were published in this service on 23 November 2026, so a check for an earlier date
+has no offer to answer from (case 11); the other cases ask about today or later and give the dates
+they turn on (a course start, a move into a first home) as facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import uk_today, utc_now
+from app.core.dates import birthday
+from app.entitlements import management
+from app.entitlements.repository import OfferRepository
+from tests.support.world import World
+
+CITY = "E06000018"
+COUNTY = "E10000024"
+DAY = timedelta(days=1)
+
+
+def born_aged(years: int, *, days_ago: int = 40) -> date:
+    """A date of birth that makes someone `years` old today (their birthday `days_ago` days ago)."""
+    return birthday(uk_today() - days_ago * DAY, -years)
+
+
+async def check(
+    client: httpx.AsyncClient, gss: str, facts: dict[str, Any], on: str | None = None
+) -> httpx.Response:
+    body: dict[str, Any] = {"local_authority": gss, "facts": facts}
+    if on is not None:
+        body["on"] = on
+    return await client.post("/v1/eligibility/check", json=body)
+
+
+async def results(
+    client: httpx.AsyncClient, gss: str, facts: dict[str, Any], on: str | None = None
+) -> dict[str, dict[str, Any]]:
+    response = await check(client, gss, facts, on)
+    assert response.status_code == 200, response.text
+    return {r["entitlement"]: r for r in response.json()["results"]}
+
+
+# Case 11: a check for a past date uses the offer version in force on that date.
+
+
+async def test_a_check_before_the_first_publication_is_the_same_404_as_the_offer(
+    client: httpx.AsyncClient,
+) -> None:
+    for gss, on in ((CITY, "2024-05-01"), (COUNTY, "2019-06-30")):
+        offer = await client.get(f"/v1/local-authorities/{gss}/offer", params={"on": on})
+        checked = await check(client, gss, {"legal_status": "former_relevant"}, on)
+        assert offer.status_code == checked.status_code == 404
+        assert checked.json()["code"] == offer.json()["code"] == "offer.not_published"
+        assert checked.json()["detail"] == offer.json()["detail"]
+
+
+async def test_a_check_for_a_date_uses_the_version_in_force_that_day(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    county = await OfferRepository(session).local_authority(gss_code=COUNTY)
+    assert county is not None
+    await management.start_draft(session, county.id, now=utc_now())
+    await management.withdraw_entitlement(
+        session, county.id, "leisure-pass", withdrawn_from=uk_today() + DAY, today=uk_today()
+    )
+    await management.publish_draft(session, county.id, now=utc_now())
+    facts = {"legal_status": "former_relevant", "date_of_birth": "2004-01-01", "district": "E07000171"}
+    yesterday = (uk_today() - DAY).isoformat()
+    for on, version in ((yesterday, 1), (None, 2), (uk_today().isoformat(), 2)):
+        offer = await client.get(f"/v1/local-authorities/{COUNTY}/offer", params={"on": on} if on else None)
+        report = (await check(client, COUNTY, facts, on)).json()
+        assert report["offer_version"] == offer.json()["version"] == version, on
+    # Version 1 had no withdrawal: asked about yesterday, the pass has no end; today it ends today.
+    before = await results(client, COUNTY, facts, yesterday)
+    assert before["leisure-pass"]["ends_on"] != uk_today().isoformat()
+    now = await results(client, COUNTY, facts)
+    assert now["leisure-pass"]["ends_on"] == uk_today().isoformat()
+
+
+async def test_a_record_s_entitlements_for_a_date_before_any_offer_are_the_same_404(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    url = f"/v1/care-leavers/{world.id('p_a1')}/entitlements"
+    response = await client.get(url, params={"on": "2024-05-01"}, headers=world.headers("pa_a1"))
+    assert response.status_code == 404, response.text
+    offer = await client.get(f"/v1/local-authorities/{CITY}/offer", params={"on": "2024-05-01"})
+    assert response.json()["code"] == "offer.not_published"
+    assert response.json()["detail"] == offer.json()["detail"]
