@@ -346,12 +346,18 @@ CASES = [
         change={"higher-education-bursary": [HE]},
     ),
     Case(
-        "county-he-bursary-course-start-unknown",
+        "county-he-bursary-in-he-at-21-course-start-not-needed",
         COUNTY,
         TODAY,
         {**FR, "date_of_birth": "2005-01-01", "in_higher_education": True},
-        {"higher-education-bursary": UNKNOWN},
-        missing={"higher-education-bursary": ["course_start"]},
+        {"higher-education-bursary": ELIGIBLE},
+    ),
+    Case(
+        "county-he-bursary-at-25-not-eligible-whatever-the-start",
+        COUNTY,
+        TODAY,
+        {**FR, "date_of_birth": "2001-01-01", "in_higher_education": True},
+        {"higher-education-bursary": NOT},  # 25 now: former relevant support has ended
     ),
     Case(
         "county-he-bursary-course-started-at-25",

@@ -92,3 +92,35 @@ async def test_a_record_s_entitlements_for_a_date_before_any_offer_are_the_same_
     offer = await client.get(f"/v1/local-authorities/{CITY}/offer", params={"on": "2024-05-01"})
     assert response.json()["code"] == "offer.not_published"
     assert response.json()["detail"] == offer.json()["detail"]
+
+
+# Case 9: an unknown the facts already settle.
+
+
+async def test_someone_in_higher_education_under_25_is_not_asked_when_their_course_started(
+    client: httpx.AsyncClient,
+) -> None:
+    born = born_aged(20)
+    facts = {
+        "legal_status": "former_relevant",
+        "date_of_birth": born.isoformat(),
+        "in_higher_education": True,
+    }
+    bursary = (await results(client, CITY, facts))["higher-education-bursary"]
+    assert bursary["outcome"] == "eligible", bursary
+    assert bursary["missing_facts"] == []
+    said = [r["message"] for r in bursary["reasons"] if "course started" in r["message"]]
+    assert said == [
+        "You are 20 and you are in higher education (a degree or similar course), so you were 20 or younger "
+        "when your course started, and this is for care leavers under 25 at that point."
+    ]
+    # The answer holds until the 25th birthday, when the start date would matter again.
+    assert bursary["ends_on"] == (birthday(born, 25) - DAY).isoformat()
+    # Not known to be in higher education: that is asked first, not the start date.
+    del facts["in_higher_education"]
+    asked = (await results(client, CITY, facts))["higher-education-bursary"]
+    assert asked["outcome"] == "unknown" and asked["missing_facts"] == ["in_higher_education"]
+    # At 26, a course may have begun before or after the 25th birthday: then the date is asked.
+    older = {**facts, "in_higher_education": True, "date_of_birth": born_aged(26).isoformat()}
+    late = (await results(client, CITY, older))["higher-education-bursary"]
+    assert late["outcome"] == "unknown" and late["missing_facts"] == ["course_start"]

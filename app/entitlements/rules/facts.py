@@ -245,6 +245,12 @@ DERIVED_DATES: Mapping[str, tuple[str, int]] = {"eighteenth_birthday": ("date_of
 DERIVED_DATE_EVENTS: Mapping[str, tuple[str, str]] = {"eighteenth_birthday": ("you turned 18", "you turn 18")}
 
 
+# Date facts that a true/false fact settles as on or before the date asked: someone in higher education
+# on that date began their course by then. An age "at" such a date is then at most the age on the date
+# asked, so "under 25 when your course started" needs no start date from someone who is under 25 now.
+ON_OR_BEFORE_ON: Mapping[str, str] = {"course_start": "in_higher_education"}
+
+
 def known_dates() -> frozenset[str]:
     """Every name a parameter's `basis` or a rule's `at` may use."""
     dates = {name for name, spec in FACTS.items() if spec.kind is Kind.DATE}

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.entitlements.rules.dates import age_on, anniversary
-from app.entitlements.rules.facts import DERIVED_DATES, ON
+from app.entitlements.rules.facts import DERIVED_DATES, ON, ON_OR_BEFORE_ON
 from app.entitlements.rules.status import UNKNOWN, DerivedStatus, derive_legal_status
 
 
@@ -24,10 +24,11 @@ class Places:
 class Person:
     """Facts (already validated at the edge) and a date; age and legal status derived once."""
 
-    __slots__ = ("_later", "age", "born", "derived", "facts", "on", "status")
+    __slots__ = ("_given", "_later", "age", "born", "derived", "facts", "on", "status")
 
     def __init__(self, facts: Mapping[str, object], on: date) -> None:
-        self.facts = facts
+        self._given = facts
+        self.facts = _settled(facts, on)
         self.on = on
         self._later: dict[date, Person] = {}
         born = facts.get("date_of_birth")
@@ -45,7 +46,7 @@ class Person:
         """The same facts on another date (the status and age may differ), made once per date."""
         later = self._later.get(on)
         if later is None:
-            later = self._later[on] = Person(self.facts, on)
+            later = self._later[on] = Person(self._given, on)
         return later
 
     def date_of(self, name: str) -> date | None:
@@ -59,6 +60,21 @@ class Person:
             return anniversary(born, years) if isinstance(born, date) else None
         value = self.facts.get(name)
         return value if isinstance(value, date) else None
+
+    def latest_date_of(self, name: str) -> date | None:
+        """For a date not given, the latest it can be from what is given (see ON_OR_BEFORE_ON), if any."""
+        settled_by = ON_OR_BEFORE_ON.get(name)
+        return self.on if settled_by is not None and self.facts.get(settled_by) is True else None
+
+
+def _settled(facts: Mapping[str, object], on: date) -> Mapping[str, object]:
+    """What the facts given settle on this date: a course that starts after it is not one being studied."""
+    added = {
+        settler: False
+        for name, settler in ON_OR_BEFORE_ON.items()
+        if settler not in facts and isinstance(when := facts.get(name), date) and when > on
+    }
+    return {**facts, **added} if added else facts
 
 
 def facts_behind(name: str) -> tuple[str, ...]:
