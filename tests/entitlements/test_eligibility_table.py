@@ -353,11 +353,12 @@ CASES = [
         {"higher-education-bursary": ELIGIBLE},
     ),
     Case(
-        "county-he-bursary-at-25-not-eligible-whatever-the-start",
+        "county-he-bursary-at-25-course-start-asked",
         COUNTY,
         TODAY,
         {**FR, "date_of_birth": "2001-01-01", "in_higher_education": True},
-        {"higher-education-bursary": NOT},  # 25 now: former relevant support has ended
+        {"higher-education-bursary": UNKNOWN},  # 25 now: the course may have begun before or after
+        missing={"higher-education-bursary": ["course_start"]},
     ),
     Case(
         "county-he-bursary-course-started-at-25",
