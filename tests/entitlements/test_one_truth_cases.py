@@ -124,3 +124,67 @@ async def test_someone_in_higher_education_under_25_is_not_asked_when_their_cour
     older = {**facts, "in_higher_education": True, "date_of_birth": born_aged(26).isoformat()}
     late = (await results(client, CITY, older))["higher-education-bursary"]
     assert late["outcome"] == "unknown" and late["missing_facts"] == ["course_start"]
+
+
+# Case 3: a qualifying young person keeps help with education to 25 (Children Act 1989 s24B).
+
+
+async def test_a_qualifying_22_year_old_at_university_keeps_vacation_accommodation(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    born = born_aged(22)
+    history = {"left_care_on": birthday(born, 17).isoformat(), "looked_after_weeks_since_14": 8}
+    admin = world.headers("admin_city")
+    body = {"case_reference": "S24B-1", "given_name": "Ash", "family_name": "Student"}
+    created = await client.post(
+        "/v1/care-leavers",
+        json={
+            **body,
+            "date_of_birth": born.isoformat(),
+            "left_care_on": history["left_care_on"],
+            "weeks_looked_after_since_14": 8,
+        },
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    person = created.json()["id"]
+    activity = {"kind": "activity", "valid_from": uk_today().isoformat(), "code": "F1"}
+    added = await client.post(f"/v1/care-leavers/{person}/circumstances", json=activity, headers=admin)
+    assert added.status_code == 201, added.text
+
+    status = (await client.get(f"/v1/care-leavers/{person}/legal-status", headers=admin)).json()
+    assert status["status"] == "qualifying", status
+    assert "Children Act 1989 s24B" in status["reasons"][0]["text"]
+    report = (await client.get(f"/v1/care-leavers/{person}/entitlements", headers=admin)).json()
+    from_record = {r["entitlement"]: r for r in report["results"]}
+    assert from_record["vacation-accommodation"]["outcome"] == "eligible"
+
+    # The anonymous check agrees, from the history or from the status entered.
+    facts = {"date_of_birth": born.isoformat(), "in_higher_education": True}
+    derived = await results(client, CITY, {**facts, **history})
+    entered = await results(client, CITY, {**facts, "legal_status": "qualifying"})
+    assert derived["vacation-accommodation"]["outcome"] == "eligible"
+    assert entered["vacation-accommodation"]["outcome"] == "eligible"
+    assert derived["vacation-accommodation"]["ends_on"] == (birthday(born, 25) - DAY).isoformat()
+
+
+async def test_a_qualifying_22_year_old_not_studying_has_no_leaving_care_status(
+    client: httpx.AsyncClient,
+) -> None:
+    born = born_aged(22)
+    facts = {
+        "date_of_birth": born.isoformat(),
+        "left_care_on": birthday(born, 17).isoformat(),
+        "looked_after_weeks_since_14": 8,
+        "in_higher_education": False,
+        "in_further_education": False,
+        "in_residential_further_education": False,
+        "in_apprenticeship": False,
+    }
+    found = await results(client, COUNTY, facts)
+    assert found["personal-health-budget"]["outcome"] == "not_eligible"
+    # Whether they study is what decides it: not knowing leaves it open, and it is asked.
+    for name in ("in_higher_education", "in_further_education", "in_residential_further_education"):
+        del facts[name]
+    open_ = await results(client, COUNTY, {**facts, "has_mental_health_need": True})
+    assert open_["personal-health-budget"]["outcome"] == "unknown"
