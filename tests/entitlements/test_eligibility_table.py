@@ -114,7 +114,8 @@ CASES = [
             "personal-adviser-21-to-25": NOT,
         },
     ),
-    # The 21st birthday (10 September 2027): a PA by statute until then; on request from then; Staying Put ends.
+    # The 21st birthday (10 September 2027): a PA by statute until then (longer only on the pathway plan's
+    # programme, CA89 s23C(7)); on request from then; Staying Put ends.
     Case(
         "county-day-before-21st",
         COUNTY,
@@ -128,7 +129,12 @@ CASES = [
         "county-21st-birthday",
         COUNTY,
         "2027-09-10",
-        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
+        {
+            **FR,
+            "pursuing_programme_in_pathway_plan": False,
+            "date_of_birth": "2006-09-10",
+            "staying_put": True,
+        },
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
         ends_on={"personal-adviser-21-to-25": "2031-09-09"},
     ),
@@ -144,7 +150,12 @@ CASES = [
         "city-21st-birthday",
         CITY,
         "2027-09-10",
-        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
+        {
+            **FR,
+            "pursuing_programme_in_pathway_plan": False,
+            "date_of_birth": "2006-09-10",
+            "staying_put": True,
+        },
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
     ),
     # A 29 February birthday: 25 on 1 March 2029 (born 2004), 21 on 1 March 2029 (born 2008): common years.
@@ -184,33 +195,34 @@ CASES = [
         "leap-21st-on-1-march",
         COUNTY,
         "2029-03-01",
-        {**FR, "date_of_birth": "2008-02-29"},
+        {**FR, "pursuing_programme_in_pathway_plan": False, "date_of_birth": "2008-02-29"},
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE},
     ),
-    # Setting-up-home allowance either side of 1 April 2023. The City decides by the 18th birthday...
+    # Setting-up-home allowance either side of 1 April 2023: the amount in force when they set up home,
+    # the day they moved into their first home (or, not given, the day asked)...
     Case(
-        "city-suha-18-before-april-2023",
+        "city-suha-moved-31-march-2023",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2005-03-31", "moving_into_first_home": True},
+        {**FR, "date_of_birth": "2004-03-31", "living_independently": True, "first_home_on": "2023-03-31"},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 200000},
     ),
     Case(
-        "city-suha-18-on-1-april-2023",
+        "city-suha-moved-1-april-2023",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2005-04-01", "moving_into_first_home": True},
+        {**FR, "date_of_birth": "2004-03-31", "living_independently": True, "first_home_on": "2023-04-01"},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 300000},
     ),
     Case(
-        "city-suha-leap-day-18-on-1-march-2022",
+        "city-suha-18-before-april-2023-moving-now",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2004-02-29", "living_independently": True},
+        {**FR, "date_of_birth": "2005-03-31", "moving_into_first_home": True},
         {"setting-up-home-allowance": ELIGIBLE},
-        amount={"setting-up-home-allowance": 200000},
+        amount={"setting-up-home-allowance": 300000},
     ),
     Case(
         "city-suha-relevant-turning-18-later",
@@ -617,7 +629,7 @@ CASES = [
         {"legal_status": "relevant", "date_of_birth": "2009-06-01", "in_further_education": True},
         {"sixteen-to-nineteen-bursary": ELIGIBLE},
         amount={"sixteen-to-nineteen-bursary": 120000},
-        ends_on={"sixteen-to-nineteen-bursary": "2028-05-31"},
+        ends_on={"sixteen-to-nineteen-bursary": "2028-07-31"},  # the academic year she started at 18
     ),
     Case(
         "county-16-19-bursary-in-care-at-16",

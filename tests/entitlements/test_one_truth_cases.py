@@ -188,3 +188,83 @@ async def test_a_qualifying_22_year_old_not_studying_has_no_leaving_care_status(
         del facts[name]
     open_ = await results(client, COUNTY, {**facts, "has_mental_health_need": True})
     assert open_["personal-health-budget"]["outcome"] == "unknown"
+
+
+# Case 4: the personal adviser stays while a former relevant young person pursues the plan's programme.
+
+
+async def test_a_former_relevant_22_year_old_on_the_plan_s_course_keeps_their_pa(
+    client: httpx.AsyncClient,
+) -> None:
+    facts = {"legal_status": "former_relevant", "date_of_birth": born_aged(22).isoformat()}
+    for gss in (CITY, COUNTY):
+        on_course = await results(client, gss, {**facts, "pursuing_programme_in_pathway_plan": True})
+        pa = on_course["personal-adviser"]
+        assert pa["outcome"] == "eligible", pa
+        assert any("Children Act 1989 s23C(6) and (7)" in r["source"] for r in pa["reasons"])
+        assert not any("you are 21" in r["message"].lower() for r in pa["reasons"])
+        off = await results(client, gss, {**facts, "pursuing_programme_in_pathway_plan": False})
+        assert off["personal-adviser"]["outcome"] == "not_eligible"
+        asked = (await results(client, gss, facts))["personal-adviser"]
+        assert asked["outcome"] == "unknown"
+        assert asked["missing_facts"] == ["pursuing_programme_in_pathway_plan"]
+
+
+# Case 7: the 16 to 19 Bursary follows the age on 31 August at the start of the academic year.
+
+
+async def test_a_19_year_old_who_was_18_on_31_august_keeps_the_16_to_19_bursary(
+    client: httpx.AsyncClient,
+) -> None:
+    today = uk_today()
+    start = date(today.year if today.month >= 8 else today.year - 1, 8, 31)
+    if start > today:  # 1 to 30 August: the age counts on the 31st still to come
+        start = date(start.year - 1, 8, 31)
+        today = date(today.year, 9, 15)
+    # Born so as to be 18 on 31 August and 19 by the date asked.
+    born = birthday(start + DAY, -19)
+    assert born <= birthday(today, -19)
+    facts = {
+        "legal_status": "former_relevant",
+        "date_of_birth": born.isoformat(),
+        "in_further_education": True,
+    }
+    bursary = (await results(client, CITY, facts, today.isoformat()))["sixteen-to-nineteen-bursary"]
+    assert bursary["outcome"] == "eligible", bursary
+    assert bursary["ends_on"] == date(start.year + 1, 7, 31).isoformat()
+    said = " ".join(r["message"] for r in bursary["reasons"])
+    assert "You were 18 when this academic year began (ages count on 31 August)" in said
+    # One day older, 19 on 31 August itself: not this academic year.
+    older = {**facts, "date_of_birth": (born - DAY).isoformat()}
+    late = (await results(client, CITY, older, today.isoformat()))["sixteen-to-nineteen-bursary"]
+    assert late["outcome"] == "not_eligible"
+
+
+# Case 8: the setting-up-home allowance is the amount in force when the young person sets up home.
+
+
+async def test_a_city_care_leaver_who_was_18_in_2022_and_moves_in_2024_gets_3000(
+    client: httpx.AsyncClient,
+) -> None:
+    facts = {
+        "legal_status": "former_relevant",
+        "date_of_birth": "2004-06-10",  # 18 in June 2022
+        "living_independently": True,
+        "first_home_on": "2024-03-01",
+    }
+    suha = (await results(client, CITY, facts))["setting-up-home-allowance"]
+    assert suha["outcome"] == "eligible", suha
+    assert suha["amount"]["amount_pence"] == 300000
+    amount = next(r for r in suha["reasons"] if r["code"] == "amount.amount")
+    assert "you set up home on 1 March 2024" in amount["message"]
+    assert "Department for Education" in amount["source"] and "Volume 3" in amount["source"]
+    # Set up home before the raise: the amount in force then.
+    before = (await results(client, CITY, {**facts, "first_home_on": "2023-03-31"}))[
+        "setting-up-home-allowance"
+    ]
+    assert before["amount"]["amount_pence"] == 200000
+    # Moving now, with no date given: the amount in force on the day asked (the claim).
+    moving = {**facts, "living_independently": False, "moving_into_first_home": True}
+    del moving["first_home_on"]
+    now = (await results(client, CITY, moving))["setting-up-home-allowance"]
+    assert now["amount"]["amount_pence"] == 300000

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.entitlements.rules.dates import ONE_DAY, age_on, anniversary, long_date, ordinal
-from app.entitlements.rules.facts import FACTS, ON, ON_OR_BEFORE_ON, FactSpec, Kind, event_words
+from app.entitlements.rules.facts import (
+    ACADEMIC_YEAR_AGE_DAY,
+    FACTS,
+    ON,
+    ON_OR_BEFORE_ON,
+    FactSpec,
+    Kind,
+    event_words,
+)
 from app.entitlements.rules.params import Param, describe
 from app.entitlements.rules.person import Person, facts_behind
 
@@ -438,6 +446,12 @@ class Age(Leaf):
     def thresholds(self, p: Person, out: set[date]) -> None:
         self.limit.thresholds(p, out)
         limit = self.limit.resolve(p)
+        if self.at == ACADEMIC_YEAR_AGE_DAY and p.born is not None and limit is not None:
+            # The limit is reached in the first academic year whose 31 August is on or after that birthday.
+            reached = anniversary(p.born, int(limit))
+            year = reached.year if (reached.month, reached.day) <= (8, 31) else reached.year + 1
+            if date(year, 8, 1) > p.on:
+                out.add(date(year, 8, 1))
         # The age on the date asked counts here too when it bounds the age at an event not given.
         if p.born is not None and limit is not None and (self.at == "on" or self._oldest(p) is not None):
             birthday = anniversary(p.born, int(limit))

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.entitlements.rules.dates import age_on, anniversary
-from app.entitlements.rules.facts import DERIVED_DATES, ON, ON_OR_BEFORE_ON
+from app.entitlements.rules.facts import (
+    ACADEMIC_YEAR_AGE_DAY,
+    DATES_FROM_ON,
+    DERIVED_DATES,
+    ON,
+    ON_OR_BEFORE_ON,
+    SETTING_UP_HOME_ON,
+)
 from app.entitlements.rules.status import UNKNOWN, DerivedStatus, derive_legal_status
 
 
@@ -53,6 +60,11 @@ class Person:
         """A date fact, a derived date (the 18th birthday), or the date asked about."""
         if name == ON:
             return self.on
+        if name == ACADEMIC_YEAR_AGE_DAY:
+            return academic_year_age_day(self.on)
+        if name == SETTING_UP_HOME_ON:
+            moved = self.facts.get("first_home_on")
+            return moved if isinstance(moved, date) else self.on
         derived = DERIVED_DATES.get(name)
         if derived is not None:
             source, years = derived
@@ -82,4 +94,9 @@ def facts_behind(name: str) -> tuple[str, ...]:
     derived = DERIVED_DATES.get(name)
     if derived is not None:
         return (derived[0],)
-    return () if name == ON else (name,)
+    return () if name == ON or name in DATES_FROM_ON else (name,)
+
+
+def academic_year_age_day(on: date) -> date:
+    """31 August of the academic year (1 August to 31 July) that `on` falls in."""
+    return date(on.year if on.month >= 8 else on.year - 1, 8, 31)
