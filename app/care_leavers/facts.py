@@ -36,6 +36,9 @@ def facts_from_record(
     facts: dict[str, object] = {"date_of_birth": person.date_of_birth, "local_authority": gss_code}
     if status in _ENGINE_STATUS:
         facts["legal_status"] = _ENGINE_STATUS[status]
+        if status is RecordStatus.FORMER_RELEVANT_IN_EDUCATION:
+            # On a course or training from 21: the personal adviser stays (CA89 s23C(7), s23CA).
+            facts["pursuing_programme_in_pathway_plan"] = True
     else:
         # Not a care leaver on this date, or not yet known: give the engine the history to work from
         # (`care`: as the episodes give it on `on`).

@@ -1,11 +1,12 @@
 """A young person's legal status on a date, from their care history, with the reasons. Pure.
 
 The base derivation (eligible, relevant, former relevant, qualifying, or none) is the rules engine's
-(`app.entitlements.rules.status`, STATUTE.md section 1), so the record and the eligibility check
-can never disagree about it. The record adds what only it knows: a former relevant young person of
-21 to 24 on a course or training keeps the council's support to 25 (CA89 s23CA, and a course that
-continues past 21), and an override staff recorded with a reason (a special guardianship order
-after 16, detention on the 16th birthday, a return home for six months: STATUTE.md section 1).
+(`app.entitlements.rules.status`, STATUTE.md section 1), so the record and the eligibility check can
+never disagree about it. The record adds what only it knows: a former relevant young person of 21 to
+24 on a course or training keeps the council's support to 25 (CA89 s23CA, and a course that
+continues past 21), a qualifying one keeps help with it to 25 (CA89 s24B(3)), and an override staff
+recorded with a reason (a special guardianship order after 16, detention on the 16th birthday, a
+return home for six months: STATUTE.md section 1).
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def decide_status(
         facts["left_care_on"] = history.left_care_on
     if history.weeks_looked_after_since_14 is not None:
         facts["looked_after_weeks_since_14"] = history.weeks_looked_after_since_14
-    base = derive_legal_status(facts, on, history.date_of_birth)
+    # What the record does not say about education counts as not in it: the record is what the
+    # council knows, and a qualifying young person of 21 to 24 keeps the status only for a course.
+    base = derive_legal_status(facts, on, history.date_of_birth, education=bool(in_education_or_training))
     thresholds = [*base.thresholds, *(d for d in history.changes_on if d > on)]
     valid_until = min(thresholds) - timedelta(days=1) if thresholds else None
     if base.status is None:

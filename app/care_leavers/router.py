@@ -379,7 +379,7 @@ me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
     "/entitlements",
     summary="What I am entitled to",
     response_model=EligibilityReport,
-    responses=problem_responses(401, 403),
+    responses=problem_responses(401, 403, 404),
 )
 async def get_my_entitlements(principal: CareLeaverSelf, session: SessionDep, on: OnQuery = None) -> Response:
     """Everything in your council's Local Offer, and whether you can get it, from your record: with the

@@ -182,7 +182,7 @@ async def get_entitlement(
     ),
 )
 async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Response:
-    """For every entitlement in the council's current offer: eligible, not eligible or unknown, and why.
+    """For every entitlement in the offer in force on the date asked: eligible, not eligible or unknown, and why.
 
     Public, and nothing is stored. Leave out facts you do not know: an entitlement that depends on them
     comes back `unknown` with the facts in `missing_facts`. Each reason names the condition, says it in
@@ -192,6 +192,6 @@ async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Res
     on = check.on or uk_today()
     facts = check.facts.model_dump(exclude_none=True)
     offer, results = await service.check_eligibility(
-        session, check.local_authority, facts, on=on, now=utc_now()
+        session, check.local_authority, facts, on=on, now=utc_now(), dated=check.on is not None
     )
     return Response(service.report_body(offer, on, results), media_type="application/json")

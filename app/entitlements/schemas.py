@@ -441,6 +441,16 @@ class Facts(BaseModel):
     apprenticeship_start: IsoDate | None = None
     living_independently: StrictBool | None = Field(default=None, description="Living in your own home")
     moving_into_first_home: StrictBool | None = None
+    first_home_on: IsoDate | None = Field(
+        default=None,
+        description="The day you moved (or move) into your first home: a setting-up-home allowance is the "
+        "amount in force then",
+    )
+    pursuing_programme_in_pathway_plan: StrictBool | None = Field(
+        default=None,
+        description="On the education or training programme your pathway plan sets out (your personal "
+        "adviser stays with you while you are, up to 25)",
+    )
     staying_put: StrictBool | None = Field(
         default=None, description="Living with the foster carers you lived with on your 18th birthday"
     )
@@ -464,7 +474,12 @@ class EligibilityCheck(BaseModel):
     )
 
     local_authority: CouncilCode = Field(description="GSS code of the council whose offer to check")
-    on: AsOfDate | None = Field(default=None, description="The date to answer for; today (UK) if left out")
+    on: AsOfDate | None = Field(
+        default=None,
+        description="The date to answer for, with the offer version in force that day (as "
+        "`GET /v1/local-authorities/{gss_code}/offer?on=` serves it); today (UK) and the current version if "
+        "left out",
+    )
     facts: Facts = Field(default_factory=Facts)
 
 

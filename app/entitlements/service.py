@@ -78,10 +78,21 @@ def entitlement_body(offer: PublishedOffer, code: str) -> bytes:
 
 
 async def check_eligibility(
-    session: AsyncSession, gss_code: str, facts: Mapping[str, object], *, on: date, now: datetime
+    session: AsyncSession,
+    gss_code: str,
+    facts: Mapping[str, object],
+    *,
+    on: date,
+    now: datetime,
+    dated: bool = True,
 ) -> tuple[PublishedOffer, list[Result]]:
-    """Evaluate the council's current offer for these facts on `on`. Nothing is stored."""
-    offer = await get_offer(session, gss_code, on=None, now=now)
+    """Evaluate the offer in force on `on` for these facts. Nothing is stored.
+
+    The version is the one `GET .../offer?on=` serves for that date (the current one when no date was
+    asked, `dated` false), so the two always agree, down to the same 404 before the first publication.
+    """
+    _check_consistent(facts, on)  # a body that contradicts itself is refused whatever the date
+    offer = await get_offer(session, gss_code, on=on if dated else None, now=now)
     return offer, _evaluate(offer, facts, on)
 
 
@@ -93,11 +104,18 @@ async def evaluate_entitlements(
     on: date,
     now: datetime,
 ) -> tuple[PublishedOffer, list[Result]]:
-    """The same evaluation for a person's record (the care-leaver domain passes facts from the record)."""
+    """The same evaluation for a person's record (the care-leaver domain passes facts from the record).
+
+    As for the public check, the offer is the version in force on `on`, never a later one.
+    """
     repository = OfferRepository(session)
-    pointer = await repository.published_as_of(before=now, local_authority_id=local_authority_id)
+    before = published_before(on, now)
+    pointer = await repository.published_as_of(before=before, local_authority_id=local_authority_id)
     if pointer is None:
-        raise OfferNotPublished("The council has not published its Local Offer in this service yet.")
+        authority = await repository.local_authority(local_authority_id=local_authority_id)
+        if authority is None:
+            raise OfferNotPublished("No council with that id has published a Local Offer in this service.")
+        await _not_published(repository, authority.gss_code, on)
     offer = await prepared(repository, pointer)
     return offer, _evaluate(offer, facts, on)
 

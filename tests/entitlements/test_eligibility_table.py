@@ -114,40 +114,51 @@ CASES = [
             "personal-adviser-21-to-25": NOT,
         },
     ),
-    # The 21st birthday (10 September 2026): a PA by statute until then; on request from then; Staying Put ends.
+    # The 21st birthday (10 September 2027): a PA by statute until then (longer only on the pathway plan's
+    # programme, CA89 s23C(7)); on request from then; Staying Put ends.
     Case(
         "county-day-before-21st",
         COUNTY,
-        "2026-09-09",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-09",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT, "staying-put": ELIGIBLE},
-        ends_on={"personal-adviser": "2026-09-09", "staying-put": "2026-09-09"},
-        starts_on={"personal-adviser-21-to-25": "2026-09-10"},
+        ends_on={"personal-adviser": "2027-09-09", "staying-put": "2027-09-09"},
+        starts_on={"personal-adviser-21-to-25": "2027-09-10"},
     ),
     Case(
         "county-21st-birthday",
         COUNTY,
-        "2026-09-10",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-10",
+        {
+            **FR,
+            "pursuing_programme_in_pathway_plan": False,
+            "date_of_birth": "2006-09-10",
+            "staying_put": True,
+        },
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
-        ends_on={"personal-adviser-21-to-25": "2030-09-09"},
+        ends_on={"personal-adviser-21-to-25": "2031-09-09"},
     ),
     Case(
         "city-day-before-21st",
         CITY,
-        "2026-09-09",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-09",
+        {**FR, "date_of_birth": "2006-09-10", "staying_put": True},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT, "staying-put": ELIGIBLE},
-        starts_on={"personal-adviser-21-to-25": "2026-09-10"},
+        starts_on={"personal-adviser-21-to-25": "2027-09-10"},
     ),
     Case(
         "city-21st-birthday",
         CITY,
-        "2026-09-10",
-        {**FR, "date_of_birth": "2005-09-10", "staying_put": True},
+        "2027-09-10",
+        {
+            **FR,
+            "pursuing_programme_in_pathway_plan": False,
+            "date_of_birth": "2006-09-10",
+            "staying_put": True,
+        },
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE, "staying-put": NOT},
     ),
-    # A 29 February birthday: 25 on 1 March 2029, 21 on 1 March 2025 (common years).
+    # A 29 February birthday: 25 on 1 March 2029 (born 2004), 21 on 1 March 2029 (born 2008): common years.
     Case(
         "leap-day-before-25th",
         COUNTY,
@@ -174,43 +185,44 @@ CASES = [
     Case(
         "leap-day-before-21st",
         COUNTY,
-        "2025-02-28",
-        {**FR, "date_of_birth": "2004-02-29"},
+        "2029-02-28",
+        {**FR, "date_of_birth": "2008-02-29"},
         {"personal-adviser": ELIGIBLE, "personal-adviser-21-to-25": NOT},
-        ends_on={"personal-adviser": "2025-02-28"},
-        starts_on={"personal-adviser-21-to-25": "2025-03-01"},
+        ends_on={"personal-adviser": "2029-02-28"},
+        starts_on={"personal-adviser-21-to-25": "2029-03-01"},
     ),
     Case(
         "leap-21st-on-1-march",
         COUNTY,
-        "2025-03-01",
-        {**FR, "date_of_birth": "2004-02-29"},
+        "2029-03-01",
+        {**FR, "pursuing_programme_in_pathway_plan": False, "date_of_birth": "2008-02-29"},
         {"personal-adviser": NOT, "personal-adviser-21-to-25": ELIGIBLE},
     ),
-    # Setting-up-home allowance either side of 1 April 2023. The City decides by the 18th birthday...
+    # Setting-up-home allowance either side of 1 April 2023: the amount in force when they set up home,
+    # the day they moved into their first home (or, not given, the day asked)...
     Case(
-        "city-suha-18-before-april-2023",
+        "city-suha-moved-31-march-2023",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2005-03-31", "moving_into_first_home": True},
+        {**FR, "date_of_birth": "2004-03-31", "living_independently": True, "first_home_on": "2023-03-31"},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 200000},
     ),
     Case(
-        "city-suha-18-on-1-april-2023",
+        "city-suha-moved-1-april-2023",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2005-04-01", "moving_into_first_home": True},
+        {**FR, "date_of_birth": "2004-03-31", "living_independently": True, "first_home_on": "2023-04-01"},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 300000},
     ),
     Case(
-        "city-suha-leap-day-18-on-1-march-2022",
+        "city-suha-18-before-april-2023-moving-now",
         CITY,
         TODAY,
-        {**FR, "date_of_birth": "2004-02-29", "living_independently": True},
+        {**FR, "date_of_birth": "2005-03-31", "moving_into_first_home": True},
         {"setting-up-home-allowance": ELIGIBLE},
-        amount={"setting-up-home-allowance": 200000},
+        amount={"setting-up-home-allowance": 300000},
     ),
     Case(
         "city-suha-relevant-turning-18-later",
@@ -222,17 +234,9 @@ CASES = [
     ),
     # ...Nottinghamshire by the date the grant is made.
     Case(
-        "county-heg-31-march-2023",
+        "county-heg-granted-today",
         COUNTY,
-        "2023-03-31",
-        {**FR, "date_of_birth": "2004-06-01", "living_independently": True},
-        {"setting-up-home-allowance": ELIGIBLE},
-        amount={"setting-up-home-allowance": 200000},
-    ),
-    Case(
-        "county-heg-1-april-2023",
-        COUNTY,
-        "2023-04-01",
+        TODAY,
         {**FR, "date_of_birth": "2004-06-01", "living_independently": True},
         {"setting-up-home-allowance": ELIGIBLE},
         amount={"setting-up-home-allowance": 300000},
@@ -354,11 +358,18 @@ CASES = [
         change={"higher-education-bursary": [HE]},
     ),
     Case(
-        "county-he-bursary-course-start-unknown",
+        "county-he-bursary-in-he-at-21-course-start-not-needed",
         COUNTY,
         TODAY,
         {**FR, "date_of_birth": "2005-01-01", "in_higher_education": True},
-        {"higher-education-bursary": UNKNOWN},
+        {"higher-education-bursary": ELIGIBLE},
+    ),
+    Case(
+        "county-he-bursary-at-25-course-start-asked",
+        COUNTY,
+        TODAY,
+        {**FR, "date_of_birth": "2001-01-01", "in_higher_education": True},
+        {"higher-education-bursary": UNKNOWN},  # 25 now: the course may have begun before or after
         missing={"higher-education-bursary": ["course_start"]},
     ),
     Case(
@@ -577,23 +588,6 @@ CASES = [
         {"travel-card": UNKNOWN},
         missing={"travel-card": ["weekly_work_hours"]},
     ),
-    # Nottinghamshire's leisure offer began in July 2019.
-    Case(
-        "county-leisure-before-july-2019",
-        COUNTY,
-        "2019-06-30",
-        {**FR, "date_of_birth": "2000-01-01", "district": "E07000171"},
-        {"leisure-pass": NOT},
-        starts_on={"leisure-pass": "2019-07-01"},
-    ),
-    Case(
-        "county-leisure-from-july-2019",
-        COUNTY,
-        "2019-07-01",
-        {**FR, "date_of_birth": "2000-01-01", "district": "E07000171"},
-        {"leisure-pass": ELIGIBLE},
-        ends_on={"leisure-pass": "2024-12-31"},
-    ),
     # Housing costs at the one-bedroom rate need recourse to public funds.
     Case(
         "county-housing-rate",
@@ -635,7 +629,7 @@ CASES = [
         {"legal_status": "relevant", "date_of_birth": "2009-06-01", "in_further_education": True},
         {"sixteen-to-nineteen-bursary": ELIGIBLE},
         amount={"sixteen-to-nineteen-bursary": 120000},
-        ends_on={"sixteen-to-nineteen-bursary": "2028-05-31"},
+        ends_on={"sixteen-to-nineteen-bursary": "2028-07-31"},  # the academic year she started at 18
     ),
     Case(
         "county-16-19-bursary-in-care-at-16",

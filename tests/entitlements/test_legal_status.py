@@ -16,6 +16,14 @@ def status(on: date, **history: object) -> str | None:
     return derive_legal_status(history, on, BORN).status
 
 
+NOT_STUDYING = {
+    "in_higher_education": False,
+    "in_further_education": False,
+    "in_residential_further_education": False,
+    "in_apprenticeship": False,
+}
+
+
 def left(on: date, weeks: int) -> dict[str, object]:
     return {"left_care_on": on, "looked_after_weeks_since_14": weeks}
 
@@ -37,16 +45,26 @@ def in_care(weeks: int) -> dict[str, object]:
         (date(2031, 6, 15), left(date(2023, 9, 1), 30), LegalStatus.NONE),
         # Looked after on the 18th birthday: former relevant.
         (date(2025, 1, 1), left(date(2024, 6, 15), 100), LegalStatus.FORMER_RELEVANT),
-        # Left after 16 without 13 weeks: qualifying until 21.
+        # Left after 16 without 13 weeks: qualifying until 21, then to 25 only in education or
+        # training (CA89 s24B(3)); not knowing whether they are leaves the status open.
         (date(2025, 1, 1), left(date(2023, 1, 1), 6), LegalStatus.QUALIFYING),
-        (date(2027, 6, 15), left(date(2023, 1, 1), 6), LegalStatus.NONE),
+        (date(2027, 6, 15), {**left(date(2023, 1, 1), 6), **NOT_STUDYING}, LegalStatus.NONE),
+        (
+            date(2027, 6, 15),
+            {**left(date(2023, 1, 1), 6), "in_higher_education": True},
+            LegalStatus.QUALIFYING,
+        ),
+        (date(2027, 6, 15), left(date(2023, 1, 1), 6), None),
+        (date(2031, 6, 15), {**left(date(2023, 1, 1), 6), "in_higher_education": True}, LegalStatus.NONE),
         # Left before 16: no leaving-care status.
         (date(2025, 1, 1), left(date(2021, 1, 1), 40), LegalStatus.NONE),
         # A leaving date after the date asked about: still in care on that date.
         (date(2023, 1, 1), left(date(2024, 1, 1), 40), LegalStatus.ELIGIBLE),
     ],
 )
-def test_status_follows_the_history_and_the_date(on: date, history: dict[str, object], expected: str) -> None:
+def test_status_follows_the_history_and_the_date(
+    on: date, history: dict[str, object], expected: str | None
+) -> None:
     assert status(on, **history) == expected
 
 

@@ -159,7 +159,7 @@ async def test_a_new_entitlement_is_evaluated_once_published(
     }
     assert results["driving-lessons"]["outcome"] == "eligible"
     assert results["driving-lessons"]["amount"]["display"] == "£250"
-    early = {**body, "on": "2026-12-01"}
+    early = {**body, "on": uk_today().isoformat()}  # the new version is in force from its publication
     results = {
         r["entitlement"]: r
         for r in (await client.post("/v1/eligibility/check", json=early)).json()["results"]

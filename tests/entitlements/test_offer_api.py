@@ -103,7 +103,7 @@ async def test_one_entitlement_with_its_dated_amounts_and_sources(client: httpx.
     assert response.status_code == 200
     suha = EntitlementRead.model_validate(response.json())
     [amount] = suha.parameters
-    assert amount.basis == "eighteenth_birthday"
+    assert amount.basis == "setting_up_home_on"  # the amount in force when they set up home
     assert [(v.effective_from.isoformat(), v.value, v.display) for v in amount.values] == [
         ("2018-11-01", 200000, "£2,000"),
         ("2023-04-01", 300000, "£3,000"),

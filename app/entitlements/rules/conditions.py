@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.entitlements.rules.dates import ONE_DAY, age_on, anniversary, long_date, ordinal
-from app.entitlements.rules.facts import ON, FactSpec, Kind, event_words
+from app.entitlements.rules.facts import (
+    ACADEMIC_YEAR_AGE_DAY,
+    FACTS,
+    ON,
+    ON_OR_BEFORE_ON,
+    FactSpec,
+    Kind,
+    event_words,
+)
 from app.entitlements.rules.params import Param, describe
 from app.entitlements.rules.person import Person, facts_behind
 
@@ -392,9 +400,21 @@ class Age(Leaf):
             return None
         return age_on(p.born, when)
 
+    def _oldest(self, p: Person) -> int | None:
+        """With the event's date not given but known to be no later than the date asked, the most the
+        age at the event can be (the age now): enough to settle an age limit either way below it."""
+        if self.at == "on" or p.born is None or p.date_of(self.at) is not None:
+            return None
+        latest = p.latest_date_of(self.at)
+        return age_on(p.born, latest) if latest is not None else None
+
     def test(self, p: Person) -> int:
         age = self._age(p)
         limit = self.limit.resolve(p)
+        if age is None and limit is not None:
+            oldest = self._oldest(p)
+            if oldest is not None and oldest < limit:
+                return FAIL if self.at_least else PASS
         if age is None or limit is None:
             return UNKNOWN if age is None or self.limit.basis_missing(p) else FAIL
         passed = age >= limit if self.at_least else age < limit
@@ -403,16 +423,37 @@ class Age(Leaf):
     def facts_needed(self, p: Person) -> tuple[str, ...]:
         needed = ["date_of_birth"] if p.born is None else []
         if self.at != "on" and p.date_of(self.at) is None:
+            # Under the limit now, the fact that bounds the event's date settles it: ask that first.
+            settled_by = ON_OR_BEFORE_ON.get(self.at)
+            limit = self.limit.resolve(p)
+            if (
+                settled_by
+                and p.facts.get(settled_by) is None
+                and p.age is not None
+                and limit is not None
+                and p.age < limit
+            ):
+                return (*needed, settled_by)
             needed += [f for f in facts_behind(self.at) if f not in needed]
         return tuple(needed) + self.limit.basis_missing(p)
 
     def facts_used(self) -> tuple[str, ...]:
-        return ("date_of_birth",) if self.at == "on" else ("date_of_birth", *facts_behind(self.at))
+        if self.at == "on":
+            return ("date_of_birth",)
+        settled_by = ON_OR_BEFORE_ON.get(self.at)
+        return ("date_of_birth", *facts_behind(self.at), *((settled_by,) if settled_by else ()))
 
     def thresholds(self, p: Person, out: set[date]) -> None:
         self.limit.thresholds(p, out)
         limit = self.limit.resolve(p)
-        if self.at == "on" and p.born is not None and limit is not None:
+        if self.at == ACADEMIC_YEAR_AGE_DAY and p.born is not None and limit is not None:
+            # The limit is reached in the first academic year whose 31 August is on or after that birthday.
+            reached = anniversary(p.born, int(limit))
+            year = reached.year if (reached.month, reached.day) <= (8, 31) else reached.year + 1
+            if date(year, 8, 1) > p.on:
+                out.add(date(year, 8, 1))
+        # The age on the date asked counts here too when it bounds the age at an event not given.
+        if p.born is not None and limit is not None and (self.at == "on" or self._oldest(p) is not None):
             birthday = anniversary(p.born, int(limit))
             if birthday > p.on:
                 out.add(birthday)
@@ -436,6 +477,14 @@ class Age(Leaf):
                 return f"You are {age}, and this is for {who}: {starts}."
             return f"You are {age}, and this is only for {who}."
         event = event_words(self.at)
+        oldest = self._oldest(p) if age is None else None
+        if oldest is not None and years is not None and oldest < years:
+            settled = FACTS[ON_OR_BEFORE_ON[self.at]].yes
+            only = "only " if self.at_least else ""
+            return (
+                f"You are {p.age} and {settled[0].lower()}{settled[1:]}, so you were {oldest} or younger when "
+                f"{event}, and this is {only}for {who} at that point."
+            )
         if age is None:
             unknown = "your date of birth" if p.born is None else f"when {event}"
             return f"We don't know {unknown} yet: this is for {who} at that point."

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Condition, Explained
-from app.entitlements.rules.dates import ONE_DAY, long_date
+from app.entitlements.rules.conditions import (
+    FAIL,
+    PASS,
+    RESULT_WORDS,
+    UNKNOWN,
+    Age,
+    All,
+    Condition,
+    Explained,
+)
+from app.entitlements.rules.dates import ONE_DAY, anniversary, long_date
 from app.entitlements.rules.facts import ON, event_words
 from app.entitlements.rules.language import (
     EntitlementData,
@@ -128,13 +137,31 @@ class CompiledEntitlement:
     def _with_amount(self, p: Person, result: int) -> int:
         """A rule that passes still needs its amount: unknown without the date it depends on, failed
         when the amount did not exist yet on that date."""
-        if result == PASS and self.amount_param is not None:
+        if result != FAIL and self.amount_param is not None:
             when = p.date_of(self.amount_param.basis)
-            if when is None:
-                return UNKNOWN
-            if self.amount_param.value_at(when) is None:
+            # No amount existed on a date already known: nothing else can make it payable.
+            if when is not None and self.amount_param.value_at(when) is None:
                 return FAIL
+            if when is None and self._too_old_for_any_amount(p):
+                return FAIL
+            if when is None and result == PASS:
+                return UNKNOWN
         return result
+
+    def _too_old_for_any_amount(self, p: Person) -> bool:
+        """An age limit at the same event the amount is keyed on ("under 25 when the apprenticeship
+        starts", amounts from 1 August 2018): someone who reached the limit before the first amount
+        existed can never have both, whenever the event was."""
+        param = self.amount_param
+        if param is None or p.born is None or not isinstance(self.rule, All):
+            return False
+        first = param.values[0].effective_from
+        for child in self.rule.children:
+            if isinstance(child, Age) and child.at == param.basis and not child.at_least:
+                limit = child.limit.resolve(p)
+                if limit is not None and anniversary(p.born, int(limit)) <= first:
+                    return True
+        return False
 
     def evaluate(self, p: Person) -> Result:
         """The outcome with its reasons; the rule is tested once (even when unavailable, for the reasons)."""
@@ -159,6 +186,8 @@ class CompiledEntitlement:
             reasons.append(reason)
             if reason.result == RESULT_WORDS[UNKNOWN]:
                 missing += [f for f in facts_behind(self.amount_param.basis) if f not in missing]
+        elif result == UNKNOWN and outcome == FAIL and available:
+            reasons.append(self._no_amount_reason(p))
         changes: list[str] = []
         if outcome == FAIL and available and result == FAIL:
             changes = self.rule.changes(p) or []
@@ -173,6 +202,18 @@ class CompiledEntitlement:
             starts_on=starts_on,
             ends_on=ends_on,
             what_would_change=tuple(dict.fromkeys(changes)),
+        )
+
+    def _no_amount_reason(self, p: Person) -> Reason:
+        """Why a rule not yet decided is settled by its amount: none existed when it could have been paid."""
+        param = self.amount_param
+        assert param is not None
+        if p.date_of(param.basis) is not None:
+            return self._amount(p)[1]
+        first = long_date(param.values[0].effective_from)
+        message = f"This began on {first}, after the last day you could have had it."
+        return Reason(
+            f"amount.{param.name}", "failed", message, self.primary_source, facts_behind(param.basis)
         )
 
     def _availability_reason(self, on: date) -> Reason:

@@ -186,6 +186,19 @@ _SPECS = (
         "You are not moving into your first home yet",
         "when you move into your first home",
     ),
+    _date(
+        "first_home_on",
+        "when you moved (or move) into your first home",
+        "you moved into your first home",
+        "you move into your first home",
+    ),
+    _bool(
+        "pursuing_programme_in_pathway_plan",
+        "whether you are on the education or training programme set out in your pathway plan",
+        "You are on the education or training programme set out in your pathway plan",
+        "You are not on an education or training programme in your pathway plan",
+        "if your pathway plan sets out a course or training you are on: talk to your personal adviser",
+    ),
     _bool(
         "staying_put",
         "whether you live with your former foster carers",
@@ -242,13 +255,33 @@ FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in _SPECS}
 # birthdays derived from the date of birth (a council may decide an amount by when someone turned 18).
 ON = "on"
 DERIVED_DATES: Mapping[str, tuple[str, int]] = {"eighteenth_birthday": ("date_of_birth", 18)}
-DERIVED_DATE_EVENTS: Mapping[str, tuple[str, str]] = {"eighteenth_birthday": ("you turned 18", "you turn 18")}
+# Dates worked out from the date asked. The 16 to 19 Bursary Fund counts ages on 31 August at the
+# start of the academic year (which runs from 1 August): a student who was 18 then keeps it all year.
+ACADEMIC_YEAR_AGE_DAY = "academic_year_age_day"
+# A setting-up-home allowance is the amount in force when the young person sets up home: the date
+# they moved into their first home, or, not given, the date asked (the claim).
+SETTING_UP_HOME_ON = "setting_up_home_on"
+DATES_FROM_ON = (ACADEMIC_YEAR_AGE_DAY, SETTING_UP_HOME_ON)
+DERIVED_DATE_EVENTS: Mapping[str, tuple[str, str]] = {
+    "eighteenth_birthday": ("you turned 18", "you turn 18"),
+    ACADEMIC_YEAR_AGE_DAY: (
+        "this academic year began (ages count on 31 August)",
+        "this academic year begins (ages count on 31 August)",
+    ),
+    SETTING_UP_HOME_ON: ("you set up home", "you set up home"),
+}
+
+
+# Date facts that a true/false fact settles as on or before the date asked: someone in higher education
+# on that date began their course by then. An age "at" such a date is then at most the age on the date
+# asked, so "under 25 when your course started" needs no start date from someone who is under 25 now.
+ON_OR_BEFORE_ON: Mapping[str, str] = {"course_start": "in_higher_education"}
 
 
 def known_dates() -> frozenset[str]:
     """Every name a parameter's `basis` or a rule's `at` may use."""
     dates = {name for name, spec in FACTS.items() if spec.kind is Kind.DATE}
-    return frozenset({ON, *dates, *DERIVED_DATES})
+    return frozenset({ON, *dates, *DERIVED_DATES, *DATES_FROM_ON})
 
 
 def event_words(name: str, *, future: bool = False) -> str:

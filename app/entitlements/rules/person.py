@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.entitlements.rules.dates import age_on, anniversary
-from app.entitlements.rules.facts import DERIVED_DATES, ON
+from app.entitlements.rules.facts import (
+    ACADEMIC_YEAR_AGE_DAY,
+    DATES_FROM_ON,
+    DERIVED_DATES,
+    ON,
+    ON_OR_BEFORE_ON,
+    SETTING_UP_HOME_ON,
+)
 from app.entitlements.rules.status import UNKNOWN, DerivedStatus, derive_legal_status
 
 
@@ -24,10 +31,11 @@ class Places:
 class Person:
     """Facts (already validated at the edge) and a date; age and legal status derived once."""
 
-    __slots__ = ("_later", "age", "born", "derived", "facts", "on", "status")
+    __slots__ = ("_given", "_later", "age", "born", "derived", "facts", "on", "status")
 
     def __init__(self, facts: Mapping[str, object], on: date) -> None:
-        self.facts = facts
+        self._given = facts
+        self.facts = _settled(facts, on)
         self.on = on
         self._later: dict[date, Person] = {}
         born = facts.get("date_of_birth")
@@ -45,13 +53,18 @@ class Person:
         """The same facts on another date (the status and age may differ), made once per date."""
         later = self._later.get(on)
         if later is None:
-            later = self._later[on] = Person(self.facts, on)
+            later = self._later[on] = Person(self._given, on)
         return later
 
     def date_of(self, name: str) -> date | None:
         """A date fact, a derived date (the 18th birthday), or the date asked about."""
         if name == ON:
             return self.on
+        if name == ACADEMIC_YEAR_AGE_DAY:
+            return academic_year_age_day(self.on)
+        if name == SETTING_UP_HOME_ON:
+            moved = self.facts.get("first_home_on")
+            return moved if isinstance(moved, date) else self.on
         derived = DERIVED_DATES.get(name)
         if derived is not None:
             source, years = derived
@@ -60,10 +73,30 @@ class Person:
         value = self.facts.get(name)
         return value if isinstance(value, date) else None
 
+    def latest_date_of(self, name: str) -> date | None:
+        """For a date not given, the latest it can be from what is given (see ON_OR_BEFORE_ON), if any."""
+        settled_by = ON_OR_BEFORE_ON.get(name)
+        return self.on if settled_by is not None and self.facts.get(settled_by) is True else None
+
+
+def _settled(facts: Mapping[str, object], on: date) -> Mapping[str, object]:
+    """What the facts given settle on this date: a course that starts after it is not one being studied."""
+    added = {
+        settler: False
+        for name, settler in ON_OR_BEFORE_ON.items()
+        if settler not in facts and isinstance(when := facts.get(name), date) and when > on
+    }
+    return {**facts, **added} if added else facts
+
 
 def facts_behind(name: str) -> tuple[str, ...]:
     """The facts a date name needs: a derived date needs the fact it is derived from."""
     derived = DERIVED_DATES.get(name)
     if derived is not None:
         return (derived[0],)
-    return () if name == ON else (name,)
+    return () if name == ON or name in DATES_FROM_ON else (name,)
+
+
+def academic_year_age_day(on: date) -> date:
+    """31 August of the academic year (1 August to 31 July) that `on` falls in."""
+    return date(on.year if on.month >= 8 else on.year - 1, 8, 31)

@@ -19,9 +19,26 @@ from app.entitlements.rules.facts import LegalStatus
 # 14th birthday and ended after the 16th.
 QUALIFYING_WEEKS = 13
 # The birthdays on which a derived status can change: eligibility starts at 16; relevant becomes
-# former relevant at 18; qualifying ends at 21; the council's duties to former relevant young
-# people end at 25 (CA89 s23CZB, s23CA).
+# former relevant at 18; qualifying ends at 21 except for help with education or training, which
+# runs to 25 (CA89 s24B(3)); the council's duties to former relevant young people end at 25
+# (CA89 s23CZB, s23CA).
 STATUS_BIRTHDAYS = (16, 18, 21, 25)
+# The facts that say someone is in education or training (CA89 s24B: help with it, and with vacation
+# accommodation, for a qualifying young person under 25).
+EDUCATION_FACTS = (
+    "in_higher_education",
+    "in_further_education",
+    "in_residential_further_education",
+    "in_apprenticeship",
+)
+
+
+def in_education_or_training(facts: Mapping[str, object]) -> bool | None:
+    """True if any education or training fact is true, False if all are known false, else None."""
+    values = [facts.get(name) for name in EDUCATION_FACTS]
+    if any(v is True for v in values):
+        return True
+    return False if all(v is False for v in values) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +47,7 @@ class DerivedStatus:
     thresholds: tuple[date, ...]  # later dates on which the derived status may change by itself
     history: str = ""  # the care history in words, for the sentence
     on: date | None = None
+    note: str = ""  # what keeps the status past its usual age, for the sentence
 
     @property
     def explanation(self) -> str:
@@ -40,13 +58,16 @@ class DerivedStatus:
             on = long_date(self.on)
             return f"From your care history ({self.history}), you had no leaving-care status on {on}"
         words = self.status.replace("_", " ")
-        return f"From your care history ({self.history}), your leaving-care status is {words}"
+        return f"From your care history ({self.history}), your leaving-care status is {words}{self.note}"
 
 
 UNKNOWN = DerivedStatus(None, ())
 
 
-def derive_legal_status(facts: Mapping[str, object], on: date, born: date | None) -> DerivedStatus:
+def derive_legal_status(
+    facts: Mapping[str, object], on: date, born: date | None, *, education: bool | None = None
+) -> DerivedStatus:
+    """`education`: whether they are in education or training on `on`; read from the facts if not given."""
     weeks = facts.get("looked_after_weeks_since_14")
     still = facts.get("still_looked_after")
     left = facts.get("left_care_on")
@@ -85,6 +106,21 @@ def derive_legal_status(facts: Mapping[str, object], on: date, born: date | None
             if age < 25
             else LegalStatus.NONE
         )
+    elif age < 21:
+        status = LegalStatus.QUALIFYING
+    elif age < 25:
+        # From 21 a qualifying young person keeps help with education or training (CA89 s24B(3):
+        # "would have done so if he were under twenty-one"): the status follows the course.
+        studying = in_education_or_training(facts) if education is None else education
+        if studying is None:
+            return UNKNOWN
+        if studying:
+            note = (
+                ", as you are in education or training: help with it continues until your 25th birthday "
+                "(Children Act 1989 s24B)"
+            )
+            return DerivedStatus(LegalStatus.QUALIFYING, thresholds, history, on, note)
+        status = LegalStatus.NONE
     else:
-        status = LegalStatus.QUALIFYING if age < 21 else LegalStatus.NONE
+        status = LegalStatus.NONE
     return DerivedStatus(status, thresholds, history, on)
