@@ -89,6 +89,17 @@ def _decide(
     )
 
 
+def decide_loaded(
+    person: CareLeaver,
+    on: date,
+    snapshot: dict[CircumstanceKind, Circumstance],
+    overrides: list[LegalStatusOverride],
+) -> StatusDecision:
+    """`decide` for a caller that has loaded the snapshot and overrides itself (the stored decisions
+    walk many dates of one person without a query per date)."""
+    return _decide(person, on, snapshot, overrides)
+
+
 async def decide(
     session: AsyncSession,
     person: CareLeaver,
@@ -195,6 +206,7 @@ async def set_override(
     )
     await session.flush()
     decision = await refresh_status(session, person, uk_today())
+    await hooks.record_changed(session, person.id)
     await record(
         session,
         principal.as_actor(),
@@ -223,7 +235,9 @@ async def end_override(session: AsyncSession, principal: Principal, person: Care
             local_authority_id=person.local_authority_id,
             details={"override": None},
         )
-    return await refresh_status(session, person, uk_today())
+    decision = await refresh_status(session, person, uk_today())
+    await hooks.record_changed(session, person.id)
+    return decision
 
 
 async def close_case(
