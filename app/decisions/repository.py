@@ -3,18 +3,21 @@ and the range lookups the lists make ("whose answer for X on day D is Y")."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import Text, and_, cast, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.care_leavers.models import CareLeaver, Circumstance
-from app.care_leavers.repository import CareLeaverRepository
+from app.auth.enums import ConsentRecipient
+from app.care_leavers.models import CareLeaver, Circumstance, Consent
+from app.care_leavers.repository import BY_NAME, CareLeaverRepository
+from app.db.pagination import Position, Window, keyset_page
 from app.decisions.models import EntitlementDecision, StatusPeriod
 from app.entitlements.enums import OfferStatus
 from app.entitlements.models import OfferVersion
@@ -43,6 +46,18 @@ def decision_on(day: date) -> ColumnElement[bool]:
 def status_on(day: date) -> ColumnElement[bool]:
     return and_(
         StatusPeriod.valid_from <= day, or_(StatusPeriod.valid_to.is_(None), StatusPeriod.valid_to >= day)
+    )
+
+
+def answered(outcome: str, *, or_unknown_only_for: str | None = None) -> ColumnElement[bool]:
+    """The stored outcome is `outcome`; or, with `or_unknown_only_for`, unknown for want of that one fact
+    alone (missing facts are stored as the JSON text the engine's list serialises to)."""
+    if or_unknown_only_for is None:
+        return EntitlementDecision.outcome == outcome
+    only = json.dumps([or_unknown_only_for])
+    return or_(
+        EntitlementDecision.outcome == outcome,
+        and_(EntitlementDecision.outcome == "unknown", cast(EntitlementDecision.missing_facts, Text) == only),
     )
 
 
@@ -170,4 +185,61 @@ class DecisionRepository:
         )
         for period in (await self.session.execute(stmt)).scalars():
             found[period.care_leaver_id].append(period)
+        return found
+
+    async def page_answered(
+        self,
+        local_authority_id: uuid.UUID,
+        code: str,
+        day: date,
+        answer: ColumnElement[bool],
+        *,
+        district: str | None,
+        consent: ConsentRecipient,
+        limit: int,
+        cursor: Position | None,
+    ) -> Window[CareLeaver]:
+        """Open cases of a council whose stored answer for `code` on `day` matches `answer`, who agreed to
+        share with `consent`, living in `district` that day (any, if None); by name. One indexed range."""
+        stmt = (
+            select(CareLeaver)
+            .join(EntitlementDecision, EntitlementDecision.care_leaver_id == CareLeaver.id)
+            .join(
+                Consent,
+                and_(
+                    Consent.care_leaver_id == CareLeaver.id,
+                    Consent.withdrawn_at.is_(None),
+                    Consent.recipient == consent,
+                ),
+            )
+            .where(
+                EntitlementDecision.local_authority_id == local_authority_id,
+                EntitlementDecision.entitlement_code == code,
+                decision_on(day),
+                answer,
+                CareLeaver.closed_on.is_(None),  # a closed case (moved away, died) is not sent to a district
+            )
+        )
+        if district is not None:
+            stmt = stmt.where(EntitlementDecision.district_gss_code == district)
+        return await keyset_page(self.session, stmt, BY_NAME, limit=limit, cursor=cursor)
+
+    async def later(
+        self, care_leaver_ids: Collection[uuid.UUID], code: str, day: date
+    ) -> dict[uuid.UUID, list[EntitlementDecision]]:
+        """Each person's stored answers for `code` from the one in force on `day` onwards, in order."""
+        found: dict[uuid.UUID, list[EntitlementDecision]] = {i: [] for i in care_leaver_ids}
+        if not care_leaver_ids:
+            return found
+        stmt = (
+            select(EntitlementDecision)
+            .where(
+                EntitlementDecision.care_leaver_id.in_(list(care_leaver_ids)),
+                EntitlementDecision.entitlement_code == code,
+                or_(EntitlementDecision.valid_to.is_(None), EntitlementDecision.valid_to >= day),
+            )
+            .order_by(EntitlementDecision.care_leaver_id, EntitlementDecision.valid_from)
+        )
+        for row in (await self.session.execute(stmt)).scalars():
+            found[row.care_leaver_id].append(row)
         return found
