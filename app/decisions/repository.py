@@ -243,3 +243,19 @@ class DecisionRepository:
         for row in (await self.session.execute(stmt)).scalars():
             found[row.care_leaver_id].append(row)
         return found
+
+    async def eligible(
+        self, care_leaver_ids: Collection[uuid.UUID], codes: Sequence[str]
+    ) -> dict[uuid.UUID, list[EntitlementDecision]]:
+        """Each person's stored eligible stretches for any of `codes`, in one query."""
+        found: dict[uuid.UUID, list[EntitlementDecision]] = {i: [] for i in care_leaver_ids}
+        if not care_leaver_ids:
+            return found
+        stmt = select(EntitlementDecision).where(
+            EntitlementDecision.care_leaver_id.in_(list(care_leaver_ids)),
+            EntitlementDecision.entitlement_code.in_(list(codes)),
+            EntitlementDecision.outcome == "eligible",
+        )
+        for row in (await self.session.execute(stmt)).scalars():
+            found[row.care_leaver_id].append(row)
+        return found

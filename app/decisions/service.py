@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Collection
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -80,3 +80,41 @@ async def recompute_council(
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
     return len(ids)
+
+
+# The duty to keep in touch, as the offer's own entitlements decide it: a personal adviser for eligible,
+# relevant and former relevant young people under 21 (CA89 s23B, s23C(2)-(3), s23CA), and from 21 to 25
+# for a former relevant young person who asked for one and was given one (CA89 s23CZB).
+PERSONAL_ADVISER = "personal-adviser"
+ON_REQUEST = "personal-adviser-21-to-25"
+
+
+async def contact_duties(
+    session: AsyncSession, allocated: dict[uuid.UUID, date | None], today: date
+) -> dict[uuid.UUID, tuple[date, date | None]]:
+    """For each person (with the day their current adviser was allocated, or None) who has a duty to be
+    kept in touch with today: (the day that duty began, its last day or None), from the stored decisions."""
+    found = await DecisionRepository(session).eligible(allocated, (PERSONAL_ADVISER, ON_REQUEST))
+    duties: dict[uuid.UUID, tuple[date, date | None]] = {}
+    for person, since in allocated.items():
+        rows = [r for r in found[person] if r.entitlement_code == PERSONAL_ADVISER or since is not None]
+        run = _run_containing(sorted(rows, key=lambda r: r.valid_from), today)
+        if run is not None:
+            duties[person] = run
+    return duties
+
+
+def _run_containing(rows: list[Any], day: date) -> tuple[date, date | None] | None:
+    """The contiguous stretch of rows (sorted by start) that contains `day`: (first day, last day)."""
+    start: date | None = None
+    end: date | None = None
+    for row in rows:
+        if start is None or (end is not None and row.valid_from > end + timedelta(days=1)):
+            if start is not None and start <= day and (end is None or end >= day):
+                return start, end
+            start, end = row.valid_from, row.valid_to
+        elif end is not None:
+            end = None if row.valid_to is None else max(end, row.valid_to)
+    if start is not None and start <= day and (end is None or end >= day):
+        return start, end
+    return None
