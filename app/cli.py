@@ -21,6 +21,8 @@ from app.core.settings import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.idempotency import prune as prune_keys
 from app.db.session import Database
+from app.decisions.repository import DecisionRepository
+from app.decisions.service import recompute_council
 from app.demo.loader import demo_steps, load_demo_data
 from app.wiring import wire
 
@@ -74,6 +76,40 @@ def refresh_contact_dates() -> None:
 
     count = asyncio.run(_in_unit_of_work(settings, refresh_every_council))
     console.print(f"[green]Next-contact dates recomputed for {count} care leavers.[/green]")
+
+
+decisions_cli = typer.Typer(help="Stored entitlement decisions.", no_args_is_help=True)
+cli.add_typer(decisions_cli, name="decisions")
+
+
+@decisions_cli.command("recompute")
+def recompute_decisions(
+    council: Annotated[
+        str | None, typer.Option(help="GSS code of one council (default: every council)")
+    ] = None,
+) -> None:
+    """Recompute every care leaver's stored decisions from their records and the published offers (after
+    an upgrade, or to repair). Publishing an offer version does this for its council by itself."""
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> int:
+        councils = await DecisionRepository(session).councils(council)
+        if council is not None and not councils:
+            console.print(f"[red]No council has the GSS code {council}.[/red]")
+            raise typer.Exit(code=2)
+        total = 0
+        with Progress(TextColumn("{task.description}"), BarColumn(), console=console) as progress:
+            for la_id, name in councils:
+                task = progress.add_task(name, total=None)
+
+                def advance(done: int, count: int, task: object = task) -> None:
+                    progress.update(task, completed=done, total=count)  # type: ignore[arg-type]
+
+                total += await recompute_council(session, la_id, progress=advance)
+        return total
+
+    count = asyncio.run(_in_unit_of_work(settings, work))
+    console.print(f"[green]Decisions recomputed for {count} care leavers.[/green]")
 
 
 @cli.command("demo-data")

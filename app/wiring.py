@@ -11,16 +11,23 @@ from __future__ import annotations
 
 from app.care_leavers import hooks
 from app.contacts.due_dates import refresh_after_records_change
+from app.decisions import service as decisions
+from app.entitlements import hooks as offer_hooks
 from app.pathway_plans.service import refresh_review_due
 
 # When a care-leaver record or its circumstances change (a new record, a corrected date of birth, a
-# closed case, a move, a course, a child): the next-contact date, then the pathway plan's review date.
+# closed case, a move, a course, a child, a status override): the stored decisions first (the contact
+# duty is one of them), then the next-contact date, then the pathway plan's review date.
 RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
+    decisions.refresh_after_records_change,
     refresh_after_records_change,
     refresh_review_due,
 )
+# When a council publishes a new version of its offer: its people's stored decisions.
+OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (decisions.recompute_council,)
 
 
 def wire() -> None:
     """Subscribe every domain to the changes it depends on. Idempotent: safe to call more than once."""
     hooks.subscribe(RECORD_CHANGE_SUBSCRIBERS)
+    offer_hooks.subscribe(OFFER_PUBLISHED_SUBSCRIBERS)

@@ -141,6 +141,18 @@ def _keep_fields_derived(person: CareLeaver, episodes: list[Episode], today: dat
     person.weeks_looked_after_after_16 = facts.weeks_after_16
 
 
+def decide_loaded(
+    person: CareLeaver,
+    on: date,
+    snapshot: dict[CircumstanceKind, Circumstance],
+    overrides: list[LegalStatusOverride],
+    episodes: list[Episode],
+) -> StatusDecision:
+    """`decide` for a caller that has loaded the snapshot, overrides and episodes itself (the stored
+    decisions walk many dates of one person without a query per date)."""
+    return _decide(person, on, snapshot, overrides, episodes)
+
+
 async def decide(
     session: AsyncSession,
     person: CareLeaver,
@@ -249,6 +261,7 @@ async def set_override(
     )
     await session.flush()
     decision = await refresh_status(session, person, uk_today())
+    await hooks.record_changed(session, person.id)
     await record_about(
         session,
         principal.as_actor(),
@@ -275,7 +288,9 @@ async def end_override(session: AsyncSession, principal: Principal, person: Care
             resource_id=person.id,
             details={"override": None},
         )
-    return await refresh_status(session, person, uk_today())
+    decision = await refresh_status(session, person, uk_today())
+    await hooks.record_changed(session, person.id)
+    return decision
 
 
 async def close_case(

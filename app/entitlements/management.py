@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import field_error
+from app.entitlements import hooks
 from app.entitlements.enums import OfferStatus
 from app.entitlements.errors import (
     DraftExists,
@@ -205,6 +206,7 @@ async def publish_draft(
         draft.notes = notes
     await repository.flush()
     cache.evict_council(local_authority_id)
+    await hooks.offer_published(session, local_authority_id)  # stored decisions follow the new version
     return draft
 
 

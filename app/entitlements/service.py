@@ -120,6 +120,11 @@ async def evaluate_entitlements(
     return offer, _evaluate(offer, facts, on)
 
 
+def evaluate_offer(offer: PublishedOffer, facts: Mapping[str, object], on: date) -> list[Result]:
+    """One version's answers for these facts on `on`, with no I/O (the stored decisions use this too)."""
+    return _evaluate(offer, facts, on)
+
+
 def _evaluate(offer: PublishedOffer, facts: Mapping[str, object], on: date) -> list[Result]:
     _check_consistent(facts, on)
     # The council asked about is the one that looked after the young person unless the facts say otherwise

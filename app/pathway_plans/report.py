@@ -2,10 +2,12 @@
 the six months up to a date (seed 003: Nottingham City's care leavers 92% at Q4 2020/21, target 95%).
 
 Who should have a plan on a date: open cases (not closed on or before it) whose legal status that day,
-derived from the care history and circumstances as they stood then (with any override then in force),
-is eligible, relevant, former relevant, or former relevant in education or training (STATUTE.md
-section 1: each has a statutory pathway plan). Qualifying young people are left out: they get advice
-and assistance, not a statutory plan. For a team, the people allocated on that date to its advisers.
+as stored (`app.decisions`: derived from the care history and circumstances as they stood then, with
+any override then in force), is eligible, relevant, former relevant, or former relevant in education
+or training (STATUTE.md section 1: each has a statutory pathway plan), unless that status began within
+the three months before: the regulations give three months for the needs assessment and first plan.
+Qualifying young people are left out: they get advice and assistance, not a statutory plan. For a
+team, the people allocated on that date to its advisers.
 
 Counted: a version of their plan authorised on or after the same day six months earlier and on or
 before the date, in UK time, whether or not a later version has superseded it since. A review that
@@ -26,13 +28,12 @@ from app.audit.service import record
 from app.auth.enums import Role
 from app.auth.models import Team
 from app.auth.principal import Principal
-from app.care_leavers.circumstances import in_education_or_training
 from app.care_leavers.enums import RecordStatus
-from app.care_leavers.legal_status import CareHistory, decide_status
-from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import UK, uk_today
 from app.core.dates import add_months, latest_birth_date
 from app.core.errors import InvalidInput, field_error
+from app.decisions.models import StatusPeriod
+from app.decisions.repository import DecisionRepository
 from app.pathway_plans.errors import ReportOutOfScope
 from app.pathway_plans.repository import PlanRepository
 from app.pathway_plans.schemas import PlanMeasure, StatusCount
@@ -47,16 +48,37 @@ SHOULD_HAVE_PLAN = (
     RecordStatus.FORMER_RELEVANT,
     RecordStatus.FORMER_RELEVANT_IN_EDUCATION,
 )
+# A needs assessment, then the first plan, within three months of becoming eligible or relevant: Care
+# Planning, Placement and Case Review (England) Regulations 2010 reg 42(1) (eligible children), Care
+# Leavers (England) Regulations 2010 reg 5(2) (relevant children; former relevant returning to education).
+FIRST_PLAN_MONTHS = 3
 # Leaving-care statuses run from 16 to the 25th birthday (STATUTE.md section 1).
 AGES = (16, 25)
 EARLIEST = date(2000, 1, 1)  # before any record this service could hold
 DEFINITION = (
     "Open cases that are eligible, relevant, former relevant or former relevant in education or training on "
-    "the date (qualifying young people have no statutory plan), counted when a version of their pathway plan "
+    "the date (qualifying young people have no statutory plan), except those whose status began within the "
+    "three months before it (their needs assessment and first plan are not due yet: Care Planning, Placement "
+    "and Case Review (England) Regulations 2010 reg 42(1), Care Leavers (England) Regulations 2010 reg 5(2)), "
+    "counted when a version of their pathway plan "
     "was authorised on or after the same day six months earlier and on or before the date (UK time). "
     "For a team: the people allocated on the date to advisers who are in the team now (team moves are not "
     "dated, so a past date counts an adviser's caseload in the team they belong to today)."
 )
+
+
+def _plan_duty_on(periods: list[StatusPeriod], on: date) -> tuple[RecordStatus, date] | None:
+    """The stored status on `on`, if it carries a plan, and the day the run of such statuses began."""
+    began: date | None = None
+    for period in periods:  # in order of valid_from, without gaps
+        if period.valid_from > on:
+            break
+        status = RecordStatus(period.status) if period.status is not None else None
+        has_plan = status in SHOULD_HAVE_PLAN
+        began = (began or period.valid_from) if has_plan else None
+        if period.valid_to is None or period.valid_to >= on:
+            return (status, began) if status is not None and has_plan and began is not None else None
+    return None
 
 
 def _start_of(day: date) -> datetime:
@@ -112,27 +134,18 @@ async def pathway_plan_measure(
         born_on_or_before=latest_birth_date(on, AGES[0]),
     )
     end = _start_of(on + timedelta(days=1))
-    ids = [p.id for p in people]
-    snapshots = await CareLeaverRepository(session).snapshots(ids, on)
-    overrides = await repo.overrides_at(ids, end)
+    periods = await DecisionRepository(session).status_periods([p.id for p in people])
+    first_plan_from = add_months(on, -FIRST_PLAN_MONTHS)
     status: dict[uuid.UUID, RecordStatus] = {}
+    first_months = 0
     for person in people:
-        override = overrides.get(person.id)
-        decision = decide_status(
-            CareHistory(
-                person.date_of_birth,
-                person.still_looked_after,
-                person.left_care_on,
-                person.weeks_looked_after_since_14,
-            ),
-            on,
-            in_education_or_training=in_education_or_training(
-                {k: e.details for k, e in snapshots[person.id].items()}
-            ),
-            override=(RecordStatus(override.status), override.reason) if override else None,
-        )
-        if decision.status in SHOULD_HAVE_PLAN:
-            status[person.id] = decision.status
+        found = _plan_duty_on(periods[person.id], on)
+        if found is None:
+            continue
+        if found[1] > first_plan_from:
+            first_months += 1  # their needs assessment and first plan are not due yet
+        else:
+            status[person.id] = found[0]
     window_from = add_months(on, -WINDOW_MONTHS)
     last = await repo.last_authorised(list(status), end)
     in_window = {pid for pid, at in last.items() if at >= _start_of(window_from)}
@@ -157,6 +170,7 @@ async def pathway_plan_measure(
         target_percentage=TARGET_PERCENTAGE,
         meets_target=None if share is None else share >= TARGET_PERCENTAGE,
         never_authorised=len(status) - len(last),
+        first_plan_not_yet_due=first_months,
         out_of_date=len(last) - len(in_window),
         by_status=[
             StatusCount(

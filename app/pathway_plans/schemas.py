@@ -552,6 +552,7 @@ class PlanMeasure(BaseModel):
                     "meets_target": False,
                     "never_authorised": 1,
                     "out_of_date": 1,
+                    "first_plan_not_yet_due": 2,
                     "by_status": [
                         {
                             "status": "former_relevant",
@@ -577,5 +578,10 @@ class PlanMeasure(BaseModel):
     meets_target: bool | None
     never_authorised: int = Field(description="Should have a plan and never had one authorised by `on`")
     out_of_date: int = Field(description="Had a plan authorised, but not within the window")
+    first_plan_not_yet_due: int = Field(
+        description="Became eligible or relevant within the three months up to `on`: their needs assessment "
+        "and first plan are not due yet, so they are not counted (Care Leavers (England) Regulations 2010 "
+        "reg 5(2))"
+    )
     by_status: list[StatusCount]
     definition: str

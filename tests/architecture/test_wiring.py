@@ -34,6 +34,7 @@ from tests.support.plans import plan_version
 ROOT = Path(__file__).resolve().parents[2]
 
 WIRED = [
+    "app.decisions.service.refresh_after_records_change",
     "app.contacts.due_dates.refresh_after_records_change",
     "app.pathway_plans.service.refresh_review_due",
 ]

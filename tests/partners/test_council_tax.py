@@ -87,7 +87,7 @@ async def test_only_18_to_24_year_olds_are_listed(
 
     async def person(born: date) -> str:
         row = await f.care_leaver(
-            session, f.COUNTY, district=f.ASHFIELD, consents=consent, date_of_birth=born
+            session, f.COUNTY, district=f.ASHFIELD, consents=consent, date_of_birth=born, former_relevant=True
         )
         return str(row.id)
 

@@ -50,6 +50,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.care_leavers.enums import CircumstanceKind, RecordStatus
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, LegalStatusOverride
+from app.decisions.service import refresh_people
 from app.pathway_plans.enums import PlanStatus
 from app.pathway_plans.models import PathwayPlan
 from tests.support import factories as f
@@ -201,6 +202,7 @@ async def _add(session: AsyncSession, world: World, young: Young) -> None:
             )
         )
     await session.flush()
+    await refresh_people(session, [person.id])  # the measure reads the stored statuses
 
 
 def _allocation(

@@ -14,13 +14,15 @@ from app.auth.enums import ConsentRecipient, PartnerKind, Role, SubjectKind
 from app.auth.models import AuthSession, PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_password
 from app.auth.tokens import issue_access_token
-from app.care_leavers.enums import ContactMethod
-from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
+from app.care_leavers.enums import Accommodation, CircumstanceKind, ContactMethod
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Circumstance, Consent
 from app.contacts.enums import ActionOwnerKind, ContactInitiator, ContactOutcome, ContactRequestStatus
 from app.contacts.models import Contact, ContactAction, ContactRequest
 from app.core.clock import uk_today, utc_now
+from app.core.dates import birthday
 from app.core.settings import Settings
 from app.core.types import uuid7
+from app.decisions.service import refresh_people
 from app.local_authorities.models import LocalAuthority
 
 CITY, COUNTY = "E06000018", "E10000024"
@@ -105,19 +107,32 @@ async def care_leaver(
     consents: tuple[ConsentRecipient, ...] = (),
     given_name: str = "Test",
     family_name: str | None = None,
+    former_relevant: bool = False,
+    lives_since: date | None = None,
 ) -> CareLeaver:
+    """A record with no care history (status unknown) unless `former_relevant` (looked after from 14
+    until the 18th birthday). With `district`, a residence there from `lives_since` (default: the 18th
+    birthday). Its stored decisions are computed, as a record change would."""
     la = await council(session, gss)
     number = next(_counter)
+    born = date_of_birth or uk_today() - timedelta(days=365 * age_years + 30)
     row = CareLeaver(
         local_authority_id=la.id,
         case_reference=f"CASE-{number:05d}",
         given_name=given_name,
         family_name=family_name or f"Person{number:05d}",
-        date_of_birth=date_of_birth or uk_today() - timedelta(days=365 * age_years + 30),
+        date_of_birth=born,
         district_gss_code=district if district is not None else gss,
     )
+    if former_relevant:
+        row.still_looked_after = False
+        row.entered_care_on = birthday(born, 14)
+        row.left_care_on = birthday(born, 18)
+        row.weeks_looked_after_since_14 = 208
     session.add(row)
     await session.flush()
+    if district is not None:
+        await residence(session, row, district, lives_since or min(birthday(born, 18), uk_today()))
     if adviser is not None:
         session.add(
             AdviserAllocation(
@@ -130,7 +145,30 @@ async def care_leaver(
     for recipient in consents:
         session.add(Consent(local_authority_id=la.id, care_leaver_id=row.id, recipient=recipient))
     await session.flush()
+    await refresh_people(session, [row.id])
     return row
+
+
+async def residence(
+    session: AsyncSession, person: CareLeaver, district: str, valid_from: date
+) -> Circumstance:
+    """A dated residence entry (a home of their own in `district`); call `refresh_people` after more changes."""
+    entry = Circumstance(
+        local_authority_id=person.local_authority_id,
+        care_leaver_id=person.id,
+        kind=CircumstanceKind.RESIDENCE,
+        valid_from=valid_from,
+        details={
+            "district_gss_code": district,
+            "accommodation": Accommodation.INDEPENDENT_LIVING.value,
+            "suitable": True,
+            "same_home": False,
+        },
+        recorded_at=utc_now(),
+    )
+    session.add(entry)
+    await session.flush()
+    return entry
 
 
 async def token_for(session: AsyncSession, settings: Settings, account: UserAccount) -> str:

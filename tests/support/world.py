@@ -7,7 +7,8 @@ City (Nottingham):  team A = manager_a, pa_a1, pa_a2; team B = pa_b1; admin_city
     request_a2 (p_a2's open call-back). Due dates are not computed for the world's people.
 County (Nottinghamshire): team N = manager_n, pa_n1; admin_county.
     q_ash (Ashfield, consents to share with the district), q_ash_private (Ashfield, no consent),
-    q_rush (Rushcliffe, consents). Partners: partner_ash (Ashfield), partner_rush (Rushcliffe),
+    q_rush (Rushcliffe, consents): former relevant, 20, with a dated residence there.
+    Partners: partner_ash (Ashfield), partner_rush (Rushcliffe),
     partner_uni (a university: no view of anyone yet).
 system_admin: reference data only.
 `plans` and `plan_actions` are empty unless a test adds them (tests/support/plans.py: the access matrix does).
@@ -93,13 +94,19 @@ async def build_world(session: AsyncSession, settings: Settings) -> World:
     p["p_free"] = await f.care_leaver(session, family_name="Echo")
     district = (ConsentRecipient.DISTRICT_COUNCIL,)
     p["q_ash"] = await f.care_leaver(
-        session, f.COUNTY, adviser=u["pa_n1"], district=f.ASHFIELD, consents=district, family_name="Foxtrot"
+        session,
+        f.COUNTY,
+        adviser=u["pa_n1"],
+        district=f.ASHFIELD,
+        consents=district,
+        family_name="Foxtrot",
+        former_relevant=True,
     )
     p["q_ash_private"] = await f.care_leaver(
-        session, f.COUNTY, adviser=u["pa_n1"], district=f.ASHFIELD, family_name="Golf"
+        session, f.COUNTY, adviser=u["pa_n1"], district=f.ASHFIELD, family_name="Golf", former_relevant=True
     )
     p["q_rush"] = await f.care_leaver(
-        session, f.COUNTY, district=f.RUSHCLIFFE, consents=district, family_name="Hotel"
+        session, f.COUNTY, district=f.RUSHCLIFFE, consents=district, family_name="Hotel", former_relevant=True
     )
     u["leaver_a1"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a1"])
     u["leaver_a2"] = await f.user(session, Role.CARE_LEAVER, care_leaver=p["p_a2"])

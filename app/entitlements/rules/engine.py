@@ -257,10 +257,8 @@ class CompiledEntitlement:
             f"The amount depends on when {event}: {event} on {long_date(when)}, so this is {words} ({since})."
         )
 
-    def _change_dates(self, p: Person, outcome: int) -> tuple[date | None, date | None]:
-        """When the answer changes by itself: the day before it stops, or the day it starts."""
-        if outcome == UNKNOWN:
-            return None, None
+    def change_candidates(self, p: Person) -> set[date]:
+        """Later dates on which this answer may change by itself, the facts staying as they are."""
         candidates: set[date] = set()
         self.rule.thresholds(p, candidates)
         for edge in (self.available_from, self.withdrawn_from):
@@ -269,7 +267,13 @@ class CompiledEntitlement:
         param = self.amount_param
         if param is not None and param.basis == ON:
             candidates.update(d for d in param.starts if d > p.on)
-        for when in sorted(candidates)[:MAX_CHANGE_DATES]:
+        return candidates
+
+    def _change_dates(self, p: Person, outcome: int) -> tuple[date | None, date | None]:
+        """When the answer changes by itself: the day before it stops, or the day it starts."""
+        if outcome == UNKNOWN:
+            return None, None
+        for when in sorted(self.change_candidates(p))[:MAX_CHANGE_DATES]:
             later = self.decide(p.at(when))
             if later == outcome:
                 continue
@@ -290,6 +294,15 @@ class CompiledOffer:
     def evaluate(self, facts: Mapping[str, object], on: date) -> list[Result]:
         person = Person(facts, on)
         return [entitlement.evaluate(person) for entitlement in self.entitlements]
+
+    def change_dates(self, facts: Mapping[str, object], on: date) -> set[date]:
+        """Every later date on which some entitlement's answer may change by itself (a stored timeline
+        of decisions is cut at these, so time passing needs no recomputation)."""
+        person = Person(facts, on)
+        found: set[date] = set()
+        for entitlement in self.entitlements:
+            found |= entitlement.change_candidates(person)
+        return found
 
     def decide(self, facts: Mapping[str, object], on: date) -> list[Outcome]:
         person = Person(facts, on)

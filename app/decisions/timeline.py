@@ -1,0 +1,227 @@
+"""One person's timeline of decisions: the engine walked across every date its answer may change.
+
+The answer on a day comes from exactly the code that answers `GET .../entitlements?on=`: the record's
+snapshot of circumstances on that day, its derived status (`history.decide_loaded`), the facts the
+record gives (`facts_from_record`) and the offer version in force that day (`evaluate_offer`). Between
+two consecutive dates below nothing the answer depends on can change, so one evaluation per date
+covers the whole stretch:
+- the dates the engine itself says an answer may change (`CompiledOffer.change_dates`: birthdays
+  at the rules' age limits, dated amounts, entitlements starting or withdrawn);
+- the date the derived status stops holding by itself (`StatusDecision.valid_until`: a birthday, a
+  leaving date, the day a period looked after completes its 13th week);
+- the dates the person's circumstances change (each entry's `valid_from`; a course's start);
+- the days status overrides were set or ended, and offer versions were published.
+Neighbouring stretches with the same answer are merged.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from app.care_leavers.enums import CircumstanceKind
+from app.care_leavers.facts import facts_from_record
+from app.care_leavers.history import decide_loaded
+from app.care_leavers.models import Circumstance
+from app.core.clock import UK
+from app.core.dates import birthday
+from app.core.types import uuid7
+from app.decisions.repository import PersonInputs
+from app.entitlements.published import PublishedOffer
+from app.entitlements.rules import Result
+from app.entitlements.service import evaluate_offer
+
+ONE_DAY = timedelta(days=1)
+# Stored from the 16th birthday (when a leaving-care status can first begin), or a year back at least.
+HISTORY_DAYS = 366
+STATUS_AGES = (16, 25)
+
+
+def uk_day(at: datetime) -> date:
+    return at.astimezone(UK).date()
+
+
+@dataclass(frozen=True, slots=True)
+class Offers:
+    """A council's published versions, oldest first, and the day (UK) each came into force."""
+
+    versions: Sequence[PublishedOffer]
+    from_days: Sequence[date]
+
+    @classmethod
+    def of(cls, versions: Sequence[PublishedOffer]) -> Offers:
+        return cls(versions, [uk_day(v.pointer.published_at) for v in versions])
+
+    def in_force(self, day: date) -> PublishedOffer | None:
+        # The version published last before the end of `day` (entitlements.service.published_before).
+        index = bisect.bisect_right(self.from_days, day) - 1
+        return self.versions[index] if index >= 0 else None
+
+
+class _Snapshots:
+    """What was true on any date, from all of a person's entries (the repository's `snapshots` rule:
+    the latest `valid_from` on or before the day; of two for one day, the one recorded later)."""
+
+    def __init__(self, entries: list[Circumstance]) -> None:
+        self.by_kind: dict[CircumstanceKind, tuple[list[date], list[Circumstance]]] = {}
+        grouped: dict[CircumstanceKind, list[Circumstance]] = {}
+        for entry in entries:
+            grouped.setdefault(CircumstanceKind(entry.kind), []).append(entry)
+        for kind, items in grouped.items():
+            items.sort(key=lambda e: (e.valid_from, e.recorded_at))
+            self.by_kind[kind] = ([e.valid_from for e in items], items)
+        self.changes = sorted({e.valid_from for e in entries} | set(_course_starts(entries)))
+
+    def on(self, day: date) -> dict[CircumstanceKind, Circumstance]:
+        found = {}
+        for kind, (days, items) in self.by_kind.items():
+            index = bisect.bisect_right(days, day) - 1
+            if index >= 0:
+                found[kind] = items[index]
+        return found
+
+    def next_change(self, day: date) -> date | None:
+        index = bisect.bisect_right(self.changes, day)
+        return self.changes[index] if index < len(self.changes) else None
+
+
+def _course_starts(entries: list[Circumstance]) -> list[date]:
+    # A course recorded before it starts counts from its start (facts_from_record: started <= on).
+    return [
+        date.fromisoformat(e.details["started_on"])
+        for e in entries
+        if e.kind == CircumstanceKind.HIGHER_EDUCATION and e.details.get("started_on")
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    day: date
+    status: str | None
+    district: str | None
+    offer: PublishedOffer | None
+    results: list[Result]
+
+
+def walk(inputs: PersonInputs, offers: Offers, today: date) -> list[Point]:
+    """The answers on the first day of each stretch, from the start of the stored window onwards."""
+    person = inputs.person
+    born = person.date_of_birth
+    start = max(born, min(birthday(born, STATUS_AGES[0]), today - timedelta(days=HISTORY_DAYS)))
+    end = max(birthday(born, STATUS_AGES[1]), today)
+    snapshots = _Snapshots(inputs.circumstances)
+    fixed = set(offers.from_days)
+    for override in inputs.overrides:
+        fixed.add(uk_day(override.recorded_at))
+        if override.ended_at is not None:
+            fixed.add(uk_day(override.ended_at))
+    points: list[Point] = []
+    day = start
+    while True:
+        snapshot = snapshots.on(day)
+        decision = decide_loaded(person, day, snapshot, inputs.overrides, inputs.episodes)
+        details = {kind: entry.details for kind, entry in snapshot.items()}
+        facts = facts_from_record(person, inputs.gss_code, details, decision.status, day)
+        offer = offers.in_force(day)
+        results = evaluate_offer(offer, facts, day) if offer is not None else []
+        residence = details.get(CircumstanceKind.RESIDENCE)
+        points.append(
+            Point(
+                day,
+                decision.status.value if decision.status is not None else None,
+                residence.get("district_gss_code") if residence else None,
+                offer,
+                results,
+            )
+        )
+        candidates = {d for d in fixed if d > day}
+        if offer is not None:
+            candidates |= offer.compiled.change_dates(facts, day)
+        if decision.valid_until is not None:
+            candidates.add(decision.valid_until + ONE_DAY)
+        if (change := snapshots.next_change(day)) is not None:
+            candidates.add(change)
+        later = [d for d in candidates if day < d <= end]
+        if not later:
+            return points
+        day = min(later)
+
+
+def _brief(result: Result) -> tuple[Any, ...]:
+    return (
+        result.outcome.value,
+        result.amount.pence if result.amount is not None else None,
+        tuple(result.missing_facts),
+        tuple((r.code, r.result) for r in result.reasons),
+    )
+
+
+def rows(
+    inputs: PersonInputs, points: list[Point], now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Merged stretches as rows for Core inserts: (decisions, status periods)."""
+    person = inputs.person
+    ends = [p.day - ONE_DAY for p in points[1:]] + [None]
+    decisions: list[dict[str, Any]] = []
+    open_rows: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    for point, valid_to in zip(points, ends, strict=True):
+        offer = point.offer
+        seen = set()
+        for result in point.results:
+            assert offer is not None
+            seen.add(result.entitlement)
+            key = (*_brief(result), offer.pointer.version_id, point.district)
+            current = open_rows.get(result.entitlement)
+            if current is not None and current[0] == key:
+                current[1]["valid_to"] = valid_to
+                continue
+            outcome, pence, missing, reasons, *_ = key
+            row = {
+                "id": uuid7(),
+                "local_authority_id": person.local_authority_id,
+                "care_leaver_id": person.id,
+                "entitlement_code": result.entitlement,
+                "valid_from": point.day,
+                "valid_to": valid_to,
+                "outcome": outcome,
+                "amount_pence": pence,
+                "offer_version_id": offer.pointer.version_id,
+                "offer_version": offer.pointer.number,
+                "district_gss_code": point.district,
+                "missing_facts": list(missing),
+                "reasons": [list(r) for r in reasons],
+                "computed_at": now,
+            }
+            decisions.append(row)
+            open_rows[result.entitlement] = (key, row)
+        for code in [c for c in open_rows if c not in seen]:
+            del open_rows[code]  # withdrawn from the version now in force: no row until it returns
+    statuses: list[dict[str, Any]] = []
+    for point, valid_to in zip(points, ends, strict=True):
+        if statuses and statuses[-1]["status"] == point.status:
+            statuses[-1]["valid_to"] = valid_to
+            continue
+        statuses.append(
+            {
+                "id": uuid7(),
+                "local_authority_id": person.local_authority_id,
+                "care_leaver_id": person.id,
+                "valid_from": point.day,
+                "valid_to": valid_to,
+                "status": point.status,
+                "computed_at": now,
+            }
+        )
+    return decisions, statuses
+
+
+def timeline_rows(
+    inputs: PersonInputs, offers: Offers, today: date, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return rows(inputs, walk(inputs, offers, today), now)
+
+
+__all__ = ["Offers", "Point", "timeline_rows"]
