@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
 from app.db.session import Database
+from app.decisions.repository import DecisionRepository
+from app.decisions.service import recompute_council
 from app.demo.contacts import load_contacts
 from app.demo.people import load_people
 from app.demo.plans import load_plans
@@ -26,11 +28,22 @@ class DemoStep:
     run: Callable[[AsyncSession], Awaitable[int]]  # returns how many rows it added
 
 
+async def _decisions(session: AsyncSession) -> int:
+    """Every demo person's decisions, from the histories and circumstances just loaded; the rows added
+    (none when loaded again: the timelines are regenerated the same)."""
+    repository = DecisionRepository(session)
+    before = await repository.count()
+    for council, _ in await repository.councils():
+        await recompute_council(session, council)
+    return max(0, await repository.count() - before)
+
+
 def demo_steps() -> list[DemoStep]:
     # Later domains append their steps here, after the ones they depend on.
     return [
         DemoStep("Accounts, teams, partners and care leavers", load_people),
         DemoStep("Care histories, circumstances and council numbers", load_records),
+        DemoStep("Stored entitlement decisions", _decisions),
         DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
         DemoStep("Pathway plans", load_plans),
     ]
