@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, insert, or_, select
+from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -112,6 +112,11 @@ class DecisionRepository:
             assert published_at is not None
             pointers.append(VersionPointer(version_id, number, published_at, la_id, gss, name))
         return pointers
+
+    async def count(self) -> int:
+        return int(
+            (await self.session.execute(select(func.count()).select_from(EntitlementDecision))).scalar_one()
+        )
 
     async def councils(self, gss_code: str | None = None) -> list[tuple[uuid.UUID, str]]:
         """(id, name) of every council, or of the one with `gss_code`."""

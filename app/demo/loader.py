@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
 from app.db.session import Database
+from app.decisions.repository import DecisionRepository
+from app.decisions.service import recompute_council
 from app.demo.contacts import load_contacts
 from app.demo.episodes import load_episodes
 from app.demo.people import load_people
@@ -27,6 +29,16 @@ class DemoStep:
     run: Callable[[AsyncSession], Awaitable[int]]  # returns how many rows it added
 
 
+async def _decisions(session: AsyncSession) -> int:
+    """Every demo person's decisions, from the histories and circumstances just loaded; the rows added
+    (none when loaded again: the timelines are regenerated the same)."""
+    repository = DecisionRepository(session)
+    before = await repository.count()
+    for council, _ in await repository.councils():
+        await recompute_council(session, council)
+    return max(0, await repository.count() - before)
+
+
 def demo_steps() -> list[DemoStep]:
     # Later domains append their steps here, after the ones they depend on.
     return [
@@ -35,6 +47,8 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("A care history told as episodes", load_episodes),
         DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
         DemoStep("Pathway plans", load_plans),
+        # Last: every step above may change what the engine decides for someone.
+        DemoStep("Stored entitlement decisions", _decisions),
     ]
 
 
