@@ -22,7 +22,7 @@ from app.db.engine import create_engine_for
 from app.db.idempotency import prune as prune_keys
 from app.db.session import Database
 from app.decisions.repository import DecisionRepository
-from app.decisions.service import recompute_council
+from app.decisions.service import BATCH, recompute_council, refresh_people
 from app.demo.loader import demo_steps, load_demo_data
 from app.wiring import wire
 
@@ -44,9 +44,25 @@ def alembic_config(database_url: str | None = None) -> Config:
 def migrate(
     revision: Annotated[str, typer.Option(help="Target revision; 'head' for the newest")] = "head",
 ) -> None:
-    """Upgrade the database schema (creating the SQLite file if needed), printing each step."""
+    """Upgrade the database schema (creating the SQLite file if needed), printing each step. At head,
+    care leavers recorded before decisions were stored get theirs, so the lists are never empty after
+    an upgrade (one query when there are none)."""
     command.upgrade(alembic_config(), revision)
     console.print(f"[green]Database at {revision}.[/green]")
+    if revision == "head":
+        count = asyncio.run(_in_unit_of_work(get_settings(), _store_missing_decisions))
+        if count:
+            console.print(f"[green]Decisions stored for {count} care leavers recorded before them.[/green]")
+
+
+async def _store_missing_decisions(session: AsyncSession) -> int:
+    ids = await DecisionRepository(session).people_without_decisions()
+    with Progress(TextColumn("Storing decisions"), BarColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("", total=len(ids))
+        for start in range(0, len(ids), BATCH):
+            await refresh_people(session, ids[start : start + BATCH])
+            progress.update(task, completed=min(start + BATCH, len(ids)))
+    return len(ids)
 
 
 @cli.command()

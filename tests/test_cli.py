@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -44,3 +46,27 @@ def test_demo_data_refuses_outside_demo_mode(tmp_path: Path) -> None:
 def test_openapi_check_passes_on_the_committed_document() -> None:
     result = run_cli("openapi", "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_upgrade_stores_decisions_for_people_recorded_before_them(tmp_path: Path) -> None:
+    """A council upgrading from before stored decisions gets its district lists at once, not empty ones."""
+    db = tmp_path / "upgrade.db"
+    env = {"LOCAL_OFFER_DATABASE_URL": f"sqlite:///{db}", "LOCAL_OFFER_ENVIRONMENT": "test"}
+    assert run_cli("migrate", "--revision", "0012", env=env).returncode == 0
+    with sqlite3.connect(db) as conn:
+        (council,) = conn.execute("SELECT id FROM local_authority WHERE gss_code = 'E10000024'").fetchone()
+        conn.execute(
+            "INSERT INTO care_leaver (id, local_authority_id, case_reference, given_name, family_name,"
+            " date_of_birth, still_looked_after, left_care_on, weeks_looked_after_since_14, created_at,"
+            " updated_at) VALUES (?, ?, 'OLD-1', 'Old', 'Record', '2007-03-01', 0, '2025-03-01', 150,"
+            " '2026-11-01 00:00:00', '2026-11-01 00:00:00')",
+            (uuid.uuid4().hex, council),
+        )
+    result = run_cli("migrate", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Decisions stored for 1 care leavers" in result.stdout + result.stderr
+    with sqlite3.connect(db) as conn:
+        codes = {c for (c,) in conn.execute("SELECT entitlement_code FROM entitlement_decision")}
+    assert "council-tax-exemption" in codes
+    again = run_cli("migrate", env=env)  # nothing left to do: one query
+    assert again.returncode == 0 and "Decisions stored" not in again.stdout + again.stderr

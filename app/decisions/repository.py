@@ -125,6 +125,12 @@ class DecisionRepository:
             stmt = stmt.where(LocalAuthority.gss_code == gss_code)
         return [(i, n) for i, n in (await self.session.execute(stmt)).all()]
 
+    async def people_without_decisions(self) -> list[uuid.UUID]:
+        """Care leavers with no stored decision at all (recorded before decisions were stored)."""
+        stored = select(EntitlementDecision.id).where(EntitlementDecision.care_leaver_id == CareLeaver.id)
+        stmt = select(CareLeaver.id).where(~stored.exists()).order_by(CareLeaver.id)
+        return list((await self.session.execute(stmt)).scalars())
+
     async def people_of_council(self, local_authority_id: uuid.UUID) -> list[uuid.UUID]:
         stmt = (
             select(CareLeaver.id)
