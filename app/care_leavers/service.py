@@ -228,6 +228,7 @@ async def allocate_adviser(
     )
     session.add(allocation)
     await session.flush()
+    await hooks.record_changed(session, person.id)  # contact is due from the allocation
     await record(
         session,
         principal.as_actor(),
