@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.care_leavers.enums import CircumstanceKind
+from app.care_leavers.episode_status import history_on
 from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
@@ -124,7 +125,8 @@ def walk(inputs: PersonInputs, offers: Offers, today: date) -> list[Point]:
         snapshot = snapshots.on(day)
         decision = decide_loaded(person, day, snapshot, inputs.overrides, inputs.episodes)
         details = {kind: entry.details for kind, entry in snapshot.items()}
-        facts = facts_from_record(person, inputs.gss_code, details, decision.status, day)
+        care = history_on(born, inputs.episodes, day)[0] if inputs.episodes else None
+        facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
         offer = offers.in_force(day)
         results = evaluate_offer(offer, facts, day) if offer is not None else []
         residence = details.get(CircumstanceKind.RESIDENCE)

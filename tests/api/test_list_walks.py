@@ -199,6 +199,7 @@ async def ashfield_namesakes(session: AsyncSession, _w: World) -> None:
             consents=(ConsentRecipient.DISTRICT_COUNCIL,),
             given_name=given,
             family_name="Twin",
+            former_relevant=True,  # on the list only if the rules exempt them
         )
 
 
