@@ -72,3 +72,19 @@ async def test_someone_bulk_imported_and_never_contacted_is_overdue_from_the_all
     assert caseload.status_code == 200, caseload.text
     entry = next(e for e in caseload.json()["items"] if e["care_leaver_id"] == str(person_id))
     assert (entry["next_contact_due_on"], entry["days_contact_overdue"]) == (day(4).isoformat(), 4)
+
+
+async def test_a_22_year_old_given_the_adviser_they_asked_for_is_overdue_from_the_allocation(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    person = await f.care_leaver(session, age_years=22, former_relevant=True)
+    await arrange_person(session, person.id, created_days_ago=300)
+    await hooks.records_changed(session, [person.id])
+    allocated = await client.post(
+        f"/v1/care-leavers/{person.id}/adviser-allocations",
+        json={"adviser_id": str(world.users["pa_a1"].id), "started_on": day(60).isoformat()},
+        headers=world.headers("admin_city"),
+    )
+    assert allocated.status_code == 201, allocated.text
+    # CA89 s23CZB: from 21 the duty follows the request; City contacts every 56 days to 25.
+    assert (await overdue_days(client, world)).get(str(person.id)) == 4
