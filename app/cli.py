@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import invitations, throttle
-from app.contacts.due_dates import refresh_every_council
+from app.contacts.due_dates import refresh_council, refresh_every_council
 from app.core.clock import utc_now
 from app.core.settings import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import create_engine_for
@@ -105,7 +105,8 @@ def recompute_decisions(
     ] = None,
 ) -> None:
     """Recompute every care leaver's stored decisions from their records and the published offers (after
-    an upgrade, or to repair). Publishing an offer version does this for its council by itself."""
+    an upgrade, or to repair), then their next-contact dates. Publishing an offer version does this for
+    its council by itself."""
     settings = get_settings()
 
     async def work(session: AsyncSession) -> int:
@@ -122,6 +123,7 @@ def recompute_decisions(
                     progress.update(task, completed=done, total=count)  # type: ignore[arg-type]
 
                 total += await recompute_council(session, la_id, progress=advance)
+                await refresh_council(session, la_id)  # the duty to keep in touch is a decision
         return total
 
     count = asyncio.run(_in_unit_of_work(settings, work))

@@ -10,7 +10,7 @@ exactly what is wired.
 from __future__ import annotations
 
 from app.care_leavers import hooks
-from app.contacts.due_dates import refresh_after_records_change
+from app.contacts.due_dates import refresh_after_records_change, refresh_council
 from app.decisions import service as decisions
 from app.entitlements import hooks as offer_hooks
 from app.pathway_plans.service import refresh_review_due
@@ -23,8 +23,12 @@ RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
     refresh_after_records_change,
     refresh_review_due,
 )
-# When a council publishes a new version of its offer: its people's stored decisions.
-OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (decisions.recompute_council,)
+# When a council publishes a new version of its offer: its people's stored decisions, then their
+# next-contact dates (whether the council must keep in touch is one of those decisions).
+OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (
+    decisions.recompute_council,
+    refresh_council,
+)
 
 
 def wire() -> None:

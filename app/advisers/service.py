@@ -33,6 +33,7 @@ from app.auth.enums import Role
 from app.auth.models import UserAccount
 from app.auth.policy import may_write
 from app.auth.principal import Principal
+from app.care_leavers import hooks
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.errors import ReadOnlyAccess
 from app.care_leavers.models import AdviserAllocation, CareLeaver, SupportRequest
@@ -220,6 +221,7 @@ async def allocate_adviser(
     )
     session.add(allocation)
     await session.flush()
+    await hooks.record_changed(session, person.id)  # contact is due from the allocation
     await record_about(
         session,
         principal.as_actor(),

@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.contacts.models import ContactPolicy
 from app.contacts.policy import Band, next_contact_due
 from app.contacts.repository import ContactRepository, ContactStatus, DueDateInputs
-from app.core.clock import UK
+from app.core.clock import UK, uk_today
+from app.decisions.service import contact_duties
 
 # People recomputed per batch when a council's policy changes: a few queries each, bounded memory.
 REFRESH_BATCH = 500
@@ -27,13 +28,25 @@ def uk_date(at: datetime) -> date:
     return at.astimezone(UK).date()
 
 
-def _status(person: DueDateInputs, last_contact_at: datetime | None, bands: Sequence[Band]) -> ContactStatus:
-    # With no contact yet, the clock starts when the record was created (a new care leaver is due
-    # their first contact one interval later).
-    since = uk_date(last_contact_at or person.created_at)
+def _status(
+    person: DueDateInputs,
+    last_contact_at: datetime | None,
+    bands: Sequence[Band],
+    duty: tuple[date, date | None] | None,
+    allocated_on: date | None,
+) -> ContactStatus:
+    # Contact is due only while the council must keep in touch (the stored personal-adviser decisions:
+    # `app.decisions.service.contact_duties`). With no contact yet, the clock starts when that duty
+    # began or the adviser was allocated, whichever is later: not when the record was loaded.
+    if duty is None:
+        return ContactStatus(person.id, last_contact_at, None)
+    began, ends = duty
+    since = uk_date(last_contact_at) if last_contact_at else max(began, allocated_on or began)
     due = next_contact_due(since, person.date_of_birth, bands)
     if due is not None and person.closed_on is not None and due >= person.closed_on:
         due = None  # the case closes before a contact falls due
+    if due is not None and ends is not None and due > ends:
+        due = None  # the duty ends before a contact falls due
     return ContactStatus(person.id, last_contact_at, due)
 
 
@@ -51,8 +64,16 @@ async def refresh_contact_status(session: AsyncSession, care_leaver_ids: Collect
     people = await repo.due_date_inputs(ids)
     last = await repo.last_counting_contacts(ids)
     policies = await repo.current_policies({p.local_authority_id for p in people})
+    allocated = await repo.allocated_on(ids)
+    duties = await contact_duties(session, allocated, uk_today())
     statuses = [
-        _status(person, last.get(person.id), _bands(policies.get(person.local_authority_id, [])))
+        _status(
+            person,
+            last.get(person.id),
+            _bands(policies.get(person.local_authority_id, [])),
+            duties.get(person.id),
+            allocated.get(person.id),
+        )
         for person in people
     ]
     stored = {p.id: (p.last_contact_at, p.next_contact_due_on) for p in people}

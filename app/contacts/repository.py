@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from app.auth.principal import Principal
-from app.care_leavers.models import CareLeaver
+from app.care_leavers.models import AdviserAllocation, CareLeaver
 from app.care_leavers.repository import (
     contact_overdue,
     current_adviser_id,
@@ -197,6 +197,16 @@ class ContactRepository:
             CareLeaver.next_contact_due_on,
         ).where(CareLeaver.id.in_(care_leaver_ids))
         return [DueDateInputs(*row) for row in (await self.session.execute(stmt)).all()]
+
+    async def allocated_on(self, care_leaver_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, date | None]:
+        """The day each person's current (open) allocation began; None with no adviser."""
+        found: dict[uuid.UUID, date | None] = dict.fromkeys(care_leaver_ids)
+        stmt = select(AdviserAllocation.care_leaver_id, AdviserAllocation.started_on).where(
+            AdviserAllocation.care_leaver_id.in_(list(care_leaver_ids)), AdviserAllocation.ended_on.is_(None)
+        )
+        for person, started_on in (await self.session.execute(stmt)).all():
+            found[person] = started_on
+        return found
 
     async def last_counting_contacts(
         self, care_leaver_ids: Collection[uuid.UUID]

@@ -277,3 +277,19 @@ class DecisionRepository:
         for row in (await self.session.execute(stmt)).scalars():
             found[row.care_leaver_id].append(row)
         return found
+
+    async def first_days(
+        self, care_leaver_ids: Collection[uuid.UUID], codes: Sequence[str]
+    ) -> dict[uuid.UUID, date]:
+        """The first day each person has any stored answer for `codes` (the first offer version in force)."""
+        if not care_leaver_ids:
+            return {}
+        stmt = (
+            select(EntitlementDecision.care_leaver_id, func.min(EntitlementDecision.valid_from))
+            .where(
+                EntitlementDecision.care_leaver_id.in_(list(care_leaver_ids)),
+                EntitlementDecision.entitlement_code.in_(list(codes)),
+            )
+            .group_by(EntitlementDecision.care_leaver_id)
+        )
+        return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}

@@ -94,13 +94,32 @@ async def contact_duties(
 ) -> dict[uuid.UUID, tuple[date, date | None]]:
     """For each person (with the day their current adviser was allocated, or None) who has a duty to be
     kept in touch with today: (the day that duty began, its last day or None), from the stored decisions."""
-    found = await DecisionRepository(session).eligible(allocated, (PERSONAL_ADVISER, ON_REQUEST))
+    repository = DecisionRepository(session)
+    codes = (PERSONAL_ADVISER, ON_REQUEST)
+    found = await repository.eligible(allocated, codes)
     duties: dict[uuid.UUID, tuple[date, date | None]] = {}
     for person, since in allocated.items():
         rows = [r for r in found[person] if r.entitlement_code == PERSONAL_ADVISER or since is not None]
         run = _run_containing(sorted(rows, key=lambda r: r.valid_from), today)
         if run is not None:
             duties[person] = run
+    # Nothing is stored before the council's first offer version, so a duty whose stored run starts on the
+    # first stored day may have begun long before: it began when the status in force that day began.
+    first = await repository.first_days(list(duties), codes)
+    early = [p for p, (began, _) in duties.items() if first.get(p) == began]
+    periods = await repository.status_periods(early)
+    for person in early:
+        began, ends = duties[person]
+        status = next(
+            (
+                s
+                for s in periods[person]
+                if s.valid_from <= began and (s.valid_to is None or s.valid_to >= began)
+            ),
+            None,
+        )
+        if status is not None and status.status is not None:
+            duties[person] = (min(began, status.valid_from), ends)
     return duties
 
 

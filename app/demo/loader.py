@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.contacts.due_dates import refresh_council
 from app.core.settings import Settings
 from app.db.session import Database
 from app.decisions.repository import DecisionRepository
@@ -36,6 +37,7 @@ async def _decisions(session: AsyncSession) -> int:
     before = await repository.count()
     for council, _ in await repository.councils():
         await recompute_council(session, council)
+        await refresh_council(session, council)  # whether contact is due is one of the decisions
     return max(0, await repository.count() - before)
 
 

@@ -19,7 +19,6 @@ import pytest
 
 from app.auth.enums import Role
 from app.care_leavers.models import CareLeaver
-from app.contacts.due_dates import uk_date
 from app.core.clock import uk_today
 from app.core.dates import add_months, birthday
 from app.core.settings import Environment, Settings
@@ -168,6 +167,11 @@ async def test_a_use_case_run_in_a_fresh_process_updates_contact_and_review_date
             manager = await f.user(session, Role.TEAM_MANAGER, team=team)
             admin = await f.user(session, Role.LA_ADMIN)
             person = await f.care_leaver(session, adviser=adviser, age_years=17)
+            # Looked after since 14 and still in care: an eligible child, whom the council keeps in touch with.
+            person.still_looked_after = True
+            person.entered_care_on = birthday(person.date_of_birth, 14)
+            person.weeks_looked_after_since_14 = 150
+            await session.flush()
             plan = await plan_version(
                 session, person, adviser, status=PlanStatus.AUTHORISED, authoriser=manager
             )
@@ -185,8 +189,8 @@ async def test_a_use_case_run_in_a_fresh_process_updates_contact_and_review_date
             assert stored is not None and reviewed is not None
             assert stored.date_of_birth == born
             # Nottingham City: seen or spoken to every 56 days, counted (with no contact yet) from the
-            # day the record was created.
-            assert stored.next_contact_due_on == uk_date(stored.created_at) + timedelta(days=56)
+            # adviser's allocation (the factory's, 100 days ago), not from when the record was created.
+            assert stored.next_contact_due_on == uk_today() - timedelta(days=100) + timedelta(days=56)
             # The 18th birthday brings the review forward from six months to the birthday itself.
             assert reviewed.review_due_reason is ReviewReason.EIGHTEENTH_BIRTHDAY
             assert reviewed.review_due_on == birthday(born, 18)

@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEvent, AuditEventSubject
-from app.care_leavers.models import CareLeaver
+from app.care_leavers.models import AdviserAllocation, CareLeaver
 from app.core.clock import UK, uk_today
+from app.core.dates import birthday
 
 
 def day(days_ago: int) -> date:
@@ -74,3 +75,30 @@ async def events_after(
         stmt = select(AuditEventSubject.care_leaver_id).where(AuditEventSubject.event_id == event.id)
         found.append((event, set((await session.execute(stmt)).scalars())))
     return found
+
+
+async def arrange_duty(
+    session: AsyncSession, person_id: uuid.UUID, *, allocated_days_ago: int | None = None
+) -> None:
+    """Make the person former relevant (looked after from 14 to their 18th birthday, by the date of birth
+    stored now), so the council must keep in touch (CA89 s23C); with `allocated_days_ago`, their current
+    adviser's allocation started then. Call `hooks.records_changed` afterwards."""
+    dob = (
+        await session.execute(select(CareLeaver.date_of_birth).where(CareLeaver.id == person_id))
+    ).scalar_one()
+    await session.execute(
+        update(CareLeaver)
+        .where(CareLeaver.id == person_id)
+        .values(
+            still_looked_after=False,
+            entered_care_on=birthday(dob, 14),
+            left_care_on=birthday(dob, 18),
+            weeks_looked_after_since_14=208,
+        )
+    )
+    if allocated_days_ago is not None:
+        await session.execute(
+            update(AdviserAllocation)
+            .where(AdviserAllocation.care_leaver_id == person_id, AdviserAllocation.ended_on.is_(None))
+            .values(started_on=day(allocated_days_ago))
+        )

@@ -12,9 +12,11 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.care_leavers import hooks
 from app.contacts.models import Contact
 from app.core.clock import utc_now
 from tests.contacts.helpers import (
+    arrange_duty,
     arrange_person,
     born,
     contact_status,
@@ -26,6 +28,14 @@ from tests.contacts.helpers import (
 from tests.support.world import World
 
 SUMMARY = "Talked about the gas bill and her college course; worried about rent arrears."
+
+
+async def with_duty(
+    session: AsyncSession, world: World, name: str, *, allocated_days_ago: int | None = None
+) -> None:
+    """Make a world person someone the council must keep in touch with (former relevant)."""
+    await arrange_duty(session, world.id(name), allocated_days_ago=allocated_days_ago)
+    await hooks.records_changed(session, [world.id(name)])
 
 
 def contact(days_ago: int, outcome: str = "seen", **extra: Any) -> dict[str, Any]:
@@ -53,6 +63,7 @@ async def record(
 async def test_a_seen_contact_sets_the_last_contact_and_the_next_due_date(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
+    await with_duty(session, world, "p_a1")
     response = await record(client, world, "pa_a1", "p_a1", contact(10))
     body = response.json()
     assert response.headers["location"] == f"/v1/care-leavers/{world.id('p_a1')}/contacts/{body['id']}"
@@ -68,6 +79,7 @@ async def test_a_seen_contact_sets_the_last_contact_and_the_next_due_date(
 async def test_spoken_counts_and_an_attempt_never_resets_the_clock(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
+    await with_duty(session, world, "p_a3")
     await record(client, world, "pa_a1", "p_a3", contact(30, "spoken"))
     await record(client, world, "pa_a1", "p_a3", contact(5, "attempt"))
     await record(client, world, "pa_a1", "p_a3", contact(1, "attempt", method="text"))
@@ -82,10 +94,11 @@ async def test_spoken_counts_and_an_attempt_never_resets_the_clock(
     assert [c["occurred_at"][:10] for c in attempts.json()["items"]] == [day(5).isoformat()]
 
 
-async def test_someone_reached_only_by_attempts_falls_overdue_from_when_the_record_was_created(
+async def test_someone_reached_only_by_attempts_falls_overdue_from_the_allocation(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
-    await arrange_person(session, world.id("p_a3"), created_days_ago=70)
+    await arrange_person(session, world.id("p_a3"), created_days_ago=400)  # loaded long before
+    await with_duty(session, world, "p_a3", allocated_days_ago=70)
     for days_ago in (40, 20, 3):
         await record(client, world, "pa_a1", "p_a3", contact(days_ago, "attempt", method="text"))
     assert await contact_status(session, world.id("p_a3")) == (None, day(70) + timedelta(days=56))
@@ -306,24 +319,32 @@ async def test_correcting_the_date_of_birth_recomputes_the_due_date(
     assert (await contact_status(session, world.id("q_ash")))[1] is None  # 25: no contact duty left
 
 
-async def test_a_new_record_is_due_its_first_contact_one_interval_after_it_was_created(
+async def test_a_new_record_is_due_its_first_contact_one_interval_after_its_adviser_is_allocated(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
+    dob = born(19)
     response = await client.post(
         "/v1/care-leavers",
         json={
             "case_reference": "NEW-9",
             "given_name": "New",
             "family_name": "Person",
-            "date_of_birth": born(19).isoformat(),
+            "date_of_birth": dob.isoformat(),
+            "entered_care_on": dob.replace(year=dob.year + 14).isoformat(),
+            "left_care_on": dob.replace(year=dob.year + 18).isoformat(),
+            "weeks_looked_after_since_14": 200,
         },
         headers=world.headers("manager_a"),
     )
-    assert response.status_code == 201
-    assert await contact_status(session, uuid.UUID(response.json()["id"])) == (
-        None,
-        day(0) + timedelta(days=56),
+    assert response.status_code == 201, response.text
+    person_id = response.json()["id"]
+    allocated = await client.post(
+        f"/v1/care-leavers/{person_id}/adviser-allocations",
+        json={"adviser_id": str(world.users["pa_a1"].id)},
+        headers=world.headers("manager_a"),
     )
+    assert allocated.status_code == 201, allocated.text
+    assert await contact_status(session, uuid.UUID(person_id)) == (None, day(0) + timedelta(days=56))
 
 
 async def test_every_read_and_change_of_the_log_is_audited_once_with_the_person(

@@ -9,9 +9,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.contacts.due_dates import refresh_contact_status
+from app.care_leavers import hooks
 from app.contacts.models import ContactPolicy
-from tests.contacts.helpers import contact_status, day, events_after, latest_event_id, noon
+from tests.contacts.helpers import arrange_duty, contact_status, day, events_after, latest_event_id, noon
 from tests.support import factories as f
 from tests.support.world import World
 
@@ -56,9 +56,10 @@ async def test_both_councils_policies_are_seeded_with_their_sources(
 async def test_replacing_the_policy_recomputes_due_dates_in_that_council_only(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
+    await arrange_duty(session, world.id("p_a1"))  # q_ash is former relevant already
     await f.contact(session, world.people["p_a1"], world.users["pa_a1"], occurred_at=noon(50))
     await f.contact(session, world.people["q_ash"], world.users["pa_n1"], occurred_at=noon(50))
-    await refresh_contact_status(session, [world.id("p_a1"), world.id("q_ash")])
+    await hooks.records_changed(session, [world.id("p_a1"), world.id("q_ash")])
     assert (await contact_status(session, world.id("p_a1")))[1] == day(50) + timedelta(days=56)
     marker = await latest_event_id(session)
     response = await client.put(

@@ -13,7 +13,8 @@ from tests.support.types import ClientWith
 
 
 async def overdue(client: httpx.AsyncClient, email: str) -> list[tuple[str, int]]:
-    body = (await client.get("/v1/contacts/overdue", headers=await sign_in(client, email))).json()
+    headers = await sign_in(client, email)
+    body = (await client.get("/v1/contacts/overdue", params={"limit": "100"}, headers=headers)).json()
     return [(item["care_leaver"]["display_name"], item["days_overdue"]) for item in body["items"]]
 
 
@@ -23,16 +24,30 @@ async def test_the_demo_has_overdue_people_attempts_only_and_an_open_call_back(
     await load_demo_data(db, settings.model_copy(update={"demo": True}))
     async with client_with(demo=True) as client:
         # Ben, phoned 70 days ago; Leah, seen 100 days ago and only tried since (every 8 weeks in the city).
-        assert await overdue(client, "pa1@nottingham.demo") == [("Leah Trial", 44), ("Ben Sample", 14)]
-        # The manager also sees Owen, whom nobody is allocated to.
+        # The demo's other young people with a duty to keep in touch were never reached: overdue counted
+        # from their allocation (200 days ago), not from when the demo loaded; Ellis only by attempts.
+        seen = [("Leah Trial", 44), ("Ben Sample", 14)]
+        never = [("Ruby Mockley", 144), ("Ellis Mockley", 144), ("Owen Example", 144), ("Wes Sample", 144)]
+        assert await overdue(client, "pa1@nottingham.demo") == [*never, ("Ellis Specimen", 65), *seen]
+        # The manager also sees Owen Specimen, whom nobody is allocated to, and those with no adviser who
+        # were never reached, counted from when their duty began.
         assert await overdue(client, "manager@nottingham.demo") == [
+            ("Fern Specimen", 644),
+            ("Zara Demo", 260),
+            *never,
+            ("Ellis Specimen", 65),
             ("Leah Trial", 44),
             ("Owen Specimen", 24),
             ("Ben Sample", 14),
         ]
         # Jade, 24, last spoken to 400 days ago (21Plus: once a year); Uma, 19, seen 90 days ago. Ruby turned
         # 21 after her last visit, so the yearly contact applies to her and she is not overdue.
-        assert await overdue(client, "admin@notts.demo") == [("Jade Fakeham", 35), ("Uma Trial", 34)]
+        assert await overdue(client, "admin@notts.demo") == [
+            ("Ellis Placeholder", 671),
+            ("Wes Mockley", 339),
+            ("Jade Fakeham", 35),
+            ("Uma Trial", 34),
+        ]
         pa1 = await sign_in(client, "pa1@nottingham.demo")
         ellis = demo_id("care-leaver", "city-3")
         log = (await client.get(f"/v1/care-leavers/{ellis}/contacts", headers=pa1)).json()["items"]

@@ -9,20 +9,33 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.contacts.due_dates import refresh_contact_status
+from app.auth.enums import Role
+from app.auth.models import Team
+from app.care_leavers import hooks
+from app.care_leavers.models import AdviserAllocation
 from app.contacts.enums import ContactOutcome
-from tests.contacts.helpers import arrange_person, born, day, events_after, latest_event_id, noon
+from tests.contacts.helpers import (
+    arrange_duty,
+    arrange_person,
+    born,
+    day,
+    events_after,
+    latest_event_id,
+    noon,
+)
 from tests.support import factories as f
 from tests.support.world import World
 
-# days overdue of each person in the arranged world (absent: not overdue)
+# days overdue of each person in the arranged world (absent: not overdue). Everyone here is former
+# relevant, so the council must keep in touch; the clock runs from the last counting contact, or else from
+# the allocation or the start of that duty, whichever is later (never from when the record was loaded).
 OVERDUE = {
-    "p_a3": 44,  # never reached; record created 100 days ago (city: every 56 days)
+    "p_a3": 44,  # never reached; adviser allocated 100 days ago (city: every 56 days)
     "p_a1": 14,  # seen 70 days ago
-    "p_b1": 4,  # only attempts; record created 60 days ago
-    "p_free": 1,  # nobody's caseload; record created 57 days ago
-    "q_ash": 44,  # 20, never reached; created 100 days ago (county, under 21: every 56 days)
-    "q_rush": 35,  # 22, seen 400 days ago (county, 21 to 24: once a year)
+    "p_b1": 4,  # only attempts; adviser allocated 60 days ago
+    "p_free": 1,  # nobody's caseload; left care at 18, 57 days ago
+    "q_ash": 44,  # 20, never reached; adviser allocated 100 days ago (county, under 21: every 56 days)
+    "q_rush": 35,  # 22, asked for an adviser and has one; seen 400 days ago (county, 21 to 24: once a year)
 }
 EXPECTED = {
     "pa_a1": ["p_a3", "p_a1"],  # own caseload and team A, most overdue first
@@ -30,7 +43,7 @@ EXPECTED = {
     "pa_b1": ["p_b1"],
     "manager_a": ["p_a3", "p_a1", "p_free"],  # the team and the unallocated
     "admin_city": ["p_a3", "p_a1", "p_b1", "p_free"],
-    "pa_n1": ["q_ash"],
+    "pa_n1": ["q_ash", "q_rush"],  # own caseload and team N
     "manager_n": ["q_ash", "q_rush"],
     "admin_county": ["q_ash", "q_rush"],
 }
@@ -40,9 +53,27 @@ EXPECTED = {
 async def arranged(session: AsyncSession, world: World) -> World:
     people, users = world.people, world.users
     for name in world.people:
-        await arrange_person(session, world.id(name), created_days_ago=100)
-    await arrange_person(session, world.id("p_b1"), created_days_ago=60)
-    await arrange_person(session, world.id("p_free"), created_days_ago=57)
+        # Loaded long ago: when the record was created no longer counts.
+        await arrange_person(session, world.id(name), created_days_ago=400)
+    await arrange_person(session, world.id("p_free"), date_of_birth=born(18, days=-57))
+    await arrange_person(session, world.id("q_ash"), date_of_birth=born(21, days=200))
+    await arrange_person(session, world.id("q_rush"), date_of_birth=born(22))
+    # 21 twenty days ago and last seen 70 days ago: in the yearly band now, so not overdue.
+    await arrange_person(session, world.id("q_ash_private"), date_of_birth=born(21, days=-20))
+    for name in world.people:
+        await arrange_duty(session, world.id(name))
+    await arrange_duty(session, world.id("p_b1"), allocated_days_ago=60)
+    # q_rush asked for an adviser after 21 (CA89 s23CZB) and was given one, of team N.
+    team_n = await session.get(Team, users["pa_n1"].team_id)
+    pa_n2 = await f.user(session, Role.PERSONAL_ADVISER, gss=f.COUNTY, team=team_n)
+    session.add(
+        AdviserAllocation(
+            local_authority_id=people["q_rush"].local_authority_id,
+            care_leaver_id=world.id("q_rush"),
+            adviser_id=pa_n2.id,
+            started_on=day(100),
+        )
+    )
     await f.contact(session, people["p_a1"], users["pa_a1"], occurred_at=noon(70))
     await f.contact(
         session, people["p_a2"], users["pa_a2"], occurred_at=noon(10), outcome=ContactOutcome.SPOKEN
@@ -55,13 +86,9 @@ async def arranged(session: AsyncSession, world: World) -> World:
             occurred_at=noon(days_ago),
             outcome=ContactOutcome.ATTEMPT,
         )
-    await arrange_person(session, world.id("q_ash"), date_of_birth=born(21, days=200))
-    await arrange_person(session, world.id("q_rush"), date_of_birth=born(22))
     await f.contact(session, people["q_rush"], users["manager_n"], occurred_at=noon(400))
-    # 21 twenty days ago and last seen 70 days ago: in the yearly band now, so not overdue.
-    await arrange_person(session, world.id("q_ash_private"), date_of_birth=born(21, days=-20))
     await f.contact(session, people["q_ash_private"], users["pa_n1"], occurred_at=noon(70))
-    await refresh_contact_status(session, [p.id for p in people.values()])
+    await hooks.records_changed(session, [p.id for p in people.values()])
     return world
 
 

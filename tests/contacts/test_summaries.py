@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from app.care_leavers import hooks
 from app.contacts.due_dates import refresh_contact_status
 from app.contacts.enums import ContactOutcome
 from app.contacts.service import ContactSummary, contact_summaries
 from app.core.clock import uk_today
-from tests.contacts.helpers import arrange_person, day, noon
+from tests.contacts.helpers import arrange_duty, arrange_person, day, noon
 from tests.support import factories as f
 from tests.support.world import World
 
@@ -35,12 +36,14 @@ def counting_queries(engine: AsyncEngine) -> Iterator[list[str]]:
 
 async def test_each_figure_of_the_summary(session: AsyncSession, world: World) -> None:
     person, adviser = world.people["p_a1"], world.users["pa_a1"]
+    await arrange_duty(session, person.id)
+    await arrange_duty(session, world.id("p_a2"), allocated_days_ago=0)
     seen = await f.contact(session, person, adviser, occurred_at=noon(60))
     await f.contact(session, person, adviser, occurred_at=noon(3), outcome=ContactOutcome.ATTEMPT)
     await f.contact_action(session, seen, adviser, due_on=day(2))  # overdue
     await f.contact_action(session, seen, adviser, due_on=day(-2))  # not yet due
     await f.contact_request(session, person)
-    await refresh_contact_status(session, [person.id, world.id("p_a2")])
+    await hooks.records_changed(session, [person.id, world.id("p_a2")])
     summaries = await contact_summaries(session, [person.id, world.id("p_a2")], uk_today())
     assert summaries[person.id] == ContactSummary(
         last_contact_at=noon(60),
@@ -49,7 +52,7 @@ async def test_each_figure_of_the_summary(session: AsyncSession, world: World) -
         open_contact_requests=1,
         overdue_actions=1,
     )
-    p_a2 = summaries[world.id("p_a2")]  # never contacted: due 56 days after the record was made (today)
+    p_a2 = summaries[world.id("p_a2")]  # never contacted: due 56 days after the allocation (today)
     assert (p_a2.last_contact_at, p_a2.next_contact_due_on, p_a2.days_overdue) == (None, day(-56), 0)
     assert p_a2.open_contact_requests == 1  # request_a2
 
@@ -58,7 +61,7 @@ async def test_one_query_for_sixty_people_as_for_one(
     session: AsyncSession, engine: AsyncEngine, world: World
 ) -> None:
     adviser = world.users["pa_a1"]
-    people = [await f.care_leaver(session, adviser=adviser) for _ in range(60)]
+    people = [await f.care_leaver(session, adviser=adviser, former_relevant=True) for _ in range(60)]
     for index, person in enumerate(people):
         await arrange_person(session, person.id, created_days_ago=index)
         entry = await f.contact(session, person, adviser, occurred_at=noon(index + 30))
