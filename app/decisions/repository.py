@@ -26,6 +26,10 @@ from app.entitlements.models import OfferVersion
 from app.entitlements.repository import VersionPointer
 from app.local_authorities.models import LocalAuthority
 
+DECISION_TABLE = EntitlementDecision.__table__
+STATUS_TABLE = StatusPeriod.__table__
+INSERT_CHUNK = 5000
+
 
 @dataclass(frozen=True, slots=True)
 class PersonInputs:
@@ -147,10 +151,11 @@ class DecisionRepository:
             delete(EntitlementDecision).where(EntitlementDecision.care_leaver_id.in_(ids))
         )
         await self.session.execute(delete(StatusPeriod).where(StatusPeriod.care_leaver_id.in_(ids)))
-        if decisions:
-            await self.session.execute(insert(EntitlementDecision), decisions)
-        if statuses:
-            await self.session.execute(insert(StatusPeriod), statuses)
+        # Core executemany on the tables (not the ORM's bulk path, which groups and converts row by row).
+        for start in range(0, len(decisions), INSERT_CHUNK):
+            await self.session.execute(insert(DECISION_TABLE), decisions[start : start + INSERT_CHUNK])
+        for start in range(0, len(statuses), INSERT_CHUNK):
+            await self.session.execute(insert(STATUS_TABLE), statuses[start : start + INSERT_CHUNK])
 
     async def on_day(
         self, care_leaver_ids: Collection[uuid.UUID], code: str, day: date
