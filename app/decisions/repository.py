@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select
+from sqlalchemy import Table, Text, and_, cast, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,8 +26,8 @@ from app.entitlements.models import OfferVersion
 from app.entitlements.repository import VersionPointer
 from app.local_authorities.models import LocalAuthority
 
-DECISION_TABLE = EntitlementDecision.__table__
-STATUS_TABLE = StatusPeriod.__table__
+DECISION_TABLE: Table = EntitlementDecision.__table__  # type: ignore[assignment]
+STATUS_TABLE: Table = StatusPeriod.__table__  # type: ignore[assignment]
 INSERT_CHUNK = 5000
 
 
