@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, delete, func, insert, or_, select
+from sqlalchemy import Table, Text, and_, cast, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,6 +25,10 @@ from app.entitlements.enums import OfferStatus
 from app.entitlements.models import OfferVersion
 from app.entitlements.repository import VersionPointer
 from app.local_authorities.models import LocalAuthority
+
+DECISION_TABLE: Table = EntitlementDecision.__table__  # type: ignore[assignment]
+STATUS_TABLE: Table = StatusPeriod.__table__  # type: ignore[assignment]
+INSERT_CHUNK = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,10 +157,11 @@ class DecisionRepository:
             delete(EntitlementDecision).where(EntitlementDecision.care_leaver_id.in_(ids))
         )
         await self.session.execute(delete(StatusPeriod).where(StatusPeriod.care_leaver_id.in_(ids)))
-        if decisions:
-            await self.session.execute(insert(EntitlementDecision), decisions)
-        if statuses:
-            await self.session.execute(insert(StatusPeriod), statuses)
+        # Core executemany on the tables (not the ORM's bulk path, which groups and converts row by row).
+        for start in range(0, len(decisions), INSERT_CHUNK):
+            await self.session.execute(insert(DECISION_TABLE), decisions[start : start + INSERT_CHUNK])
+        for start in range(0, len(statuses), INSERT_CHUNK):
+            await self.session.execute(insert(STATUS_TABLE), statuses[start : start + INSERT_CHUNK])
 
     async def on_day(
         self, care_leaver_ids: Collection[uuid.UUID], code: str, day: date

@@ -12,6 +12,11 @@ covers the whole stretch:
 - the dates the person's circumstances change (each entry's `valid_from`; a course's start);
 - the days status overrides were set or ended, and offer versions were published.
 Neighbouring stretches with the same answer are merged.
+
+Only what is stored is worked out on each date (`_stored_answer`: the outcome, amount, missing facts and
+each reason's code and result, as `CompiledEntitlement.evaluate` finds them), not the sentences, the
+change dates or what would change that the check also returns; `walk(..., explain=True)` takes the
+check's own `evaluate_offer` instead, and `bench/decisions.py` compares the two on every run.
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from app.core.types import uuid7
 from app.decisions.repository import PersonInputs
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules import Result
-from app.entitlements.service import evaluate_offer
+from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Explained
+from app.entitlements.rules.engine import OUTCOME_OF, CompiledEntitlement
+from app.entitlements.rules.person import Person, facts_behind
+from app.entitlements.service import _check_consistent, evaluate_offer
 
 ONE_DAY = timedelta(days=1)
 # Stored from the 16th birthday (when a leaving-care status can first begin), or a year back at least.
@@ -98,17 +106,65 @@ def _course_starts(entries: list[Circumstance]) -> list[date]:
     ]
 
 
+# What a row stores of one answer: (outcome, amount in pence, missing facts, ((reason code, result), ...)).
+Answer = tuple[str, int | None, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     day: date
     status: str | None
     district: str | None
     offer: PublishedOffer | None
-    results: list[Result]
+    results: list[tuple[str, Answer]]  # (entitlement code, answer), in the offer's order
 
 
-def walk(inputs: PersonInputs, offers: Offers, today: date) -> list[Point]:
-    """The answers on the first day of each stretch, from the start of the stored window onwards."""
+def _stored_answer(entitlement: CompiledEntitlement, p: Person) -> Answer:
+    """`CompiledEntitlement.evaluate(p)` reduced to what is stored, step for step, without the words."""
+    reasons: list[tuple[str, str]] = []
+    available = entitlement._available(p.on)
+    if not available:
+        reason = entitlement._availability_reason(p.on)
+        reasons.append((reason.code, reason.result))
+    result = entitlement.rule.test(p)
+    outcome = entitlement._with_amount(p, result) if available else FAIL
+    explained: Explained = []
+    entitlement.rule.explain(p, result, explained, False)
+    reasons += [(leaf.code, RESULT_WORDS[r]) for leaf, r in explained]
+    missing: list[str] = []
+    if result == UNKNOWN:
+        entitlement.rule.missing(p, missing)
+    pence = None
+    if result == PASS and entitlement.amount_param is not None:
+        amount, reason = entitlement._amount(p)
+        reasons.append((reason.code, reason.result))
+        if reason.result == RESULT_WORDS[UNKNOWN]:
+            missing += [f for f in facts_behind(entitlement.amount_param.basis) if f not in missing]
+        pence = amount.pence if amount is not None else None
+    elif result == UNKNOWN and outcome == FAIL and available:
+        reason = entitlement._no_amount_reason(p)
+        reasons.append((reason.code, reason.result))
+    return OUTCOME_OF[outcome].value, pence, tuple(missing) if outcome == UNKNOWN else (), tuple(reasons)
+
+
+def _answers(
+    offer: PublishedOffer, facts: dict[str, object], day: date
+) -> tuple[list[tuple[str, Answer]], Person]:
+    """As `evaluate_offer`: the same checks, the council asked about defaulting to the offer's."""
+    _check_consistent(facts, day)
+    if facts.get("local_authority") is None:
+        facts = {**facts, "local_authority": offer.pointer.gss_code}
+    person = Person(facts, day)
+    return [(e.code, _stored_answer(e, person)) for e in offer.compiled.entitlements], person
+
+
+def _explained(offer: PublishedOffer, facts: dict[str, object], day: date) -> list[tuple[str, Answer]]:
+    return [(r.entitlement, _brief(r)) for r in evaluate_offer(offer, facts, day)]
+
+
+def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = False) -> list[Point]:
+    """The answers on the first day of each stretch, from the start of the stored window onwards
+    (`explain`: through the check's full `evaluate_offer`, to compare)."""
     person = inputs.person
     born = person.date_of_birth
     start = max(born, min(birthday(born, STATUS_AGES[0]), today - timedelta(days=HISTORY_DAYS)))
@@ -128,7 +184,11 @@ def walk(inputs: PersonInputs, offers: Offers, today: date) -> list[Point]:
         care = history_on(born, inputs.episodes, day)[0] if inputs.episodes else None
         facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
         offer = offers.in_force(day)
-        results = evaluate_offer(offer, facts, day) if offer is not None else []
+        results: list[tuple[str, Answer]] = []
+        if offer is not None and explain:
+            results = _explained(offer, facts, day)
+        elif offer is not None:
+            results, _ = _answers(offer, facts, day)
         residence = details.get(CircumstanceKind.RESIDENCE)
         points.append(
             Point(
@@ -152,7 +212,7 @@ def walk(inputs: PersonInputs, offers: Offers, today: date) -> list[Point]:
         day = min(later)
 
 
-def _brief(result: Result) -> tuple[Any, ...]:
+def _brief(result: Result) -> Answer:
     return (
         result.outcome.value,
         result.amount.pence if result.amount is not None else None,
@@ -172,20 +232,20 @@ def rows(
     for point, valid_to in zip(points, ends, strict=True):
         offer = point.offer
         seen = set()
-        for result in point.results:
+        for code, answer in point.results:
             assert offer is not None
-            seen.add(result.entitlement)
-            key = (*_brief(result), offer.pointer.version_id, point.district)
-            current = open_rows.get(result.entitlement)
+            seen.add(code)
+            key = (*answer, offer.pointer.version_id, point.district)
+            current = open_rows.get(code)
             if current is not None and current[0] == key:
                 current[1]["valid_to"] = valid_to
                 continue
-            outcome, pence, missing, reasons, *_ = key
+            outcome, pence, missing, reasons = answer
             row = {
                 "id": uuid7(),
                 "local_authority_id": person.local_authority_id,
                 "care_leaver_id": person.id,
-                "entitlement_code": result.entitlement,
+                "entitlement_code": code,
                 "valid_from": point.day,
                 "valid_to": valid_to,
                 "outcome": outcome,
@@ -198,7 +258,7 @@ def rows(
                 "computed_at": now,
             }
             decisions.append(row)
-            open_rows[result.entitlement] = (key, row)
+            open_rows[code] = (key, row)
         for code in [c for c in open_rows if c not in seen]:
             del open_rows[code]  # withdrawn from the version now in force: no row until it returns
     statuses: list[dict[str, Any]] = []
@@ -221,9 +281,9 @@ def rows(
 
 
 def timeline_rows(
-    inputs: PersonInputs, offers: Offers, today: date, now: datetime
+    inputs: PersonInputs, offers: Offers, today: date, now: datetime, *, explain: bool = False
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return rows(inputs, walk(inputs, offers, today), now)
+    return rows(inputs, walk(inputs, offers, today, explain=explain), now)
 
 
 __all__ = ["Offers", "Point", "timeline_rows"]
