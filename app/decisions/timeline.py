@@ -168,8 +168,10 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
     person = inputs.person
     born = person.date_of_birth
     start = max(born, min(birthday(born, STATUS_AGES[0]), today - timedelta(days=HISTORY_DAYS)))
-    end = max(birthday(born, STATUS_AGES[1]), today)
     snapshots = _Snapshots(inputs.circumstances)
+    # Walked to the 26th birthday (support that began before 25, such as a course, can run past it),
+    # and at least to the last recorded change: a course recorded today that starts next year.
+    end = max(birthday(born, STATUS_AGES[1] + 1), today, *snapshots.changes)
     fixed = set(offers.from_days)
     for override in inputs.overrides:
         fixed.add(uk_day(override.recorded_at))

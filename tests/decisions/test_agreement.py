@@ -1,10 +1,11 @@
 """Issue 11, "a test proves agreement": the stored decisions, and the district lists that read them, agree
 with the engine applied to each person's facts on each day.
 
-For the demo data and for a seeded, generated cohort (1,000 young people on request, 200 in the suite) (care episodes of every shape,
-special guardianship, old-style counters, dated moves between districts and councils, planned moves,
-courses, activities, consent or none), recorded through the API so the record hooks store their
-decisions as in use, and then for EVERY day of a year (from ten days ago):
+For the demo data and for a seeded, generated cohort (1,000 young people on request, 200 in the
+suite: care episodes of every shape, special guardianship, old-style counters, moves between
+districts and councils, courses starting in the year ahead, activities, consent or none), recorded
+through the API so the record hooks store their decisions as in use, and then for EVERY day of a
+year (from ten days ago):
 - each person's stored answer for each entitlement is the engine's outcome for their facts that day;
 - each district's council-tax list (the repository query the endpoint makes) is exactly the people the
   engine exempts that day, who lived in that district that day, whose case is open, who consented;
