@@ -26,8 +26,15 @@ class EntitlementDecision(IdMixin, Base):
 
     __tablename__ = "entitlement_decision"
     __table_args__ = (
-        # "Who in this council is eligible for X on day D": the district lists, the overdue list.
-        Index("ix_entitlement_decision_council", "local_authority_id", "entitlement_code", "valid_from"),
+        # "Who in this district is eligible for X on day D" (the district lists), and without the
+        # district (an admin's whole council) on the index's first two columns.
+        Index(
+            "ix_entitlement_decision_council",
+            "local_authority_id",
+            "entitlement_code",
+            "district_gss_code",
+            "valid_from",
+        ),
         # One person's answers on day D, and their timeline.
         Index("ix_entitlement_decision_person", "care_leaver_id", "entitlement_code", "valid_from"),
     )

@@ -1,7 +1,7 @@
 """Stored decisions: each care leaver's timeline of the engine's answers, and of their legal status.
 
-The tables start empty: after upgrading a database that holds records, run
-`python -m app decisions recompute` once (every council), as for `refresh-contact-dates`.
+The tables start empty: `python -m app migrate` then stores the decisions of everyone who has none.
+The council index leads with the district: a district's list on a date is one index range.
 
 Revision ID: 0013
 Revises: 0012
@@ -63,7 +63,7 @@ def upgrade() -> None:
     with op.batch_alter_table("entitlement_decision", schema=None) as batch_op:
         batch_op.create_index(
             "ix_entitlement_decision_council",
-            ["local_authority_id", "entitlement_code", "valid_from"],
+            ["local_authority_id", "entitlement_code", "district_gss_code", "valid_from"],
             unique=False,
         )
         batch_op.create_index(
