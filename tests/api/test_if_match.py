@@ -20,9 +20,8 @@ from app.api.conditional import require_if_match
 from app.core.errors import PreconditionFailed, PreconditionRequired
 from app.core.settings import Settings
 from app.db.session import Database
-from tests.architecture.test_access_matrix import ENTRIES
-from tests.support.plans import add_plans
-from tests.support.world import ACTORS, World, build_world
+from tests.architecture.test_access_matrix import ENTRIES, matrix_world
+from tests.support.world import ACTORS, World
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,8 +42,8 @@ CHANGES = _changes_with_if_match()
 
 
 def test_the_changes_are_the_ones_we_know() -> None:
-    """Contact amendments, offer-draft changes and pathway-plan changes, and their header says it is needed."""
-    assert len(CHANGES) == 11, CHANGES
+    """Contact amendments, offer-draft, pathway-plan and care-episode changes; their header says it is needed."""
+    assert len(CHANGES) == 13, CHANGES
     spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
     for operation in CHANGES:
         method, path = operation.split(" ", 1)
@@ -56,9 +55,7 @@ def test_the_changes_are_the_ones_we_know() -> None:
 
 @pytest.fixture
 async def world(session: AsyncSession, settings: Settings) -> World:
-    w = await build_world(session, settings)
-    await add_plans(session, w)
-    return w
+    return await matrix_world(session, settings)
 
 
 async def _send(

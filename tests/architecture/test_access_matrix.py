@@ -599,7 +599,11 @@ ENTRIES: dict[str, Entry] = {
 
 @pytest.fixture
 async def world(session: AsyncSession, settings: Settings) -> World:
-    """The shared world, with the pathway plans the plan operations act on."""
+    return await matrix_world(session, settings)
+
+
+async def matrix_world(session: AsyncSession, settings: Settings) -> World:
+    """The shared world, with the pathway plans and the care episode the operations act on."""
     w = await build_world(session, settings)
     await add_plans(session, w)
     born = w.people["p_a1"].date_of_birth
