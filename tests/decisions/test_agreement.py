@@ -27,7 +27,7 @@ import os
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -230,7 +230,7 @@ async def assert_agreement(
     session: AsyncSession,
     ids: list[uuid.UUID],
     *,
-    api: tuple[httpx.AsyncClient, dict[str, dict[str, str]]] | None = None,
+    api: tuple[httpx.AsyncClient, Callable[[], Awaitable[dict[str, dict[str, str]]]]] | None = None,
 ) -> int:
     """Every day of a year from today; returns how many person-days were compared."""
     truth = Truth(session)
@@ -271,7 +271,8 @@ async def assert_agreement(
                             f"missing {len(expected - listed)}"
                         )
             if api is not None:
-                client, headers = api
+                client, readers = api
+                headers = await readers()  # fresh tokens: a 1,000-person run outlasts a token's 15 minutes
                 # Each person's entitlements as the API answers them (the record's page, and the app's
                 # `/v1/me/entitlements` read the same way) equal the stored answers that day.
                 sample = sorted(answers, key=str)
@@ -379,14 +380,20 @@ async def _post(client: httpx.AsyncClient, url: str, body: dict[str, Any], heade
 
 
 async def make_cohort(
-    client: httpx.AsyncClient, world: World, size: int, seed: int = 20261203
+    client: httpx.AsyncClient,
+    readers: Callable[[], Awaitable[dict[str, dict[str, str]]]],
+    size: int,
+    seed: int = 20261203,
 ) -> list[uuid.UUID]:
     rng = random.Random(seed)
     today = uk_today()
     ids = []
+    headers: dict[str, dict[str, str]] = {}
     for n in range(size):
+        if n % 100 == 0:
+            headers = await readers()  # fresh tokens now and then: 1,000 people outlast one
         county = rng.random() < 0.7
-        actor = world.headers("admin_county" if county else "admin_city")
+        actor = headers["admin_county" if county else "admin_city"]
         home = rng.choice(COUNTY_DISTRICTS) if county else CITY_DISTRICT
         if rng.random() < 0.1:  # living across the boundary: county people in the City, and the other way
             home = CITY_DISTRICT if county else rng.choice(COUNTY_DISTRICTS)
@@ -443,8 +450,14 @@ async def make_cohort(
     return ids
 
 
-def _readers(world: World) -> dict[str, dict[str, str]]:
-    return {name: world.headers(name) for name in ("partner_ash", "admin_county", "admin_city")}
+def _readers(
+    session: AsyncSession, settings: Settings, world: World
+) -> Callable[[], Awaitable[dict[str, Any]]]:
+    async def mint() -> dict[str, dict[str, str]]:
+        names = ("partner_ash", "admin_county", "admin_city")
+        return {n: f.bearer(await f.token_for(session, settings, world.users[n])) for n in names}
+
+    return mint
 
 
 async def test_the_demo_data_agrees_with_the_engine_every_day_of_a_year(
@@ -453,20 +466,21 @@ async def test_the_demo_data_agrees_with_the_engine_every_day_of_a_year(
     await load_demo_data(db, settings.model_copy(update={"demo": True}))
     ids = list(await session.scalars(select(CareLeaver.id)))  # the demo's people, and the test world's
     assert len(ids) >= 15
-    compared = await assert_agreement(session, ids, api=(client, _readers(world)))
+    compared = await assert_agreement(session, ids, api=(client, _readers(session, settings, world)))
     assert compared == len(ids) * DAYS
 
 
 async def test_a_generated_cohort_agrees_with_the_engine_every_day_of_a_year(
-    client: httpx.AsyncClient, session: AsyncSession, world: World
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World
 ) -> None:
-    cohort = await make_cohort(client, world, COHORT)
+    readers = _readers(session, settings, world)
+    cohort = await make_cohort(client, readers, COHORT)
     ids = list(await session.scalars(select(CareLeaver.id)))  # the cohort and the test world's people
     assert set(cohort) <= set(ids)
     # The cohort is varied: people on and off each list, moving, in and out of status through the year.
     compared = await assert_agreement(
         session,
         ids,
-        api=(client, _readers(world)),
+        api=(client, _readers(session, settings, world)),
     )
     assert compared == len(ids) * DAYS
