@@ -21,9 +21,6 @@ from app.care_leavers.models import CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import BY_NAME, CareLeaverRepository
 from app.db.pagination import Position, Window, keyset_page
 from app.decisions.models import EntitlementDecision, StatusPeriod
-from app.entitlements.enums import OfferStatus
-from app.entitlements.models import OfferVersion
-from app.entitlements.repository import VersionPointer
 from app.local_authorities.models import LocalAuthority
 
 DECISION_TABLE: Table = EntitlementDecision.__table__  # type: ignore[assignment]
@@ -92,30 +89,6 @@ class DecisionRepository:
             PersonInputs(p, gss, entries[p.id], overrides[p.id], [to_episode(r) for r in episodes[p.id]])
             for p, gss in people
         ]
-
-    async def published_versions(self, local_authority_id: uuid.UUID) -> list[VersionPointer]:
-        """Every published version of a council's offer, oldest first."""
-        stmt = (
-            select(
-                OfferVersion.id,
-                OfferVersion.number,
-                OfferVersion.published_at,
-                LocalAuthority.id,
-                LocalAuthority.gss_code,
-                LocalAuthority.name,
-            )
-            .join(LocalAuthority, LocalAuthority.id == OfferVersion.local_authority_id)
-            .where(
-                OfferVersion.local_authority_id == local_authority_id,
-                OfferVersion.status == OfferStatus.PUBLISHED,
-            )
-            .order_by(OfferVersion.number)
-        )
-        pointers = []
-        for version_id, number, published_at, la_id, gss, name in (await self.session.execute(stmt)).all():
-            assert published_at is not None
-            pointers.append(VersionPointer(version_id, number, published_at, la_id, gss, name))
-        return pointers
 
     async def count(self) -> int:
         return int(

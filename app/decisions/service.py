@@ -25,8 +25,8 @@ BATCH = 500
 
 
 async def _offers(session: AsyncSession, local_authority_id: uuid.UUID) -> Offers:
-    pointers = await DecisionRepository(session).published_versions(local_authority_id)
     repository = OfferRepository(session)
+    pointers = await repository.published_versions(local_authority_id)
     return Offers.of([await prepared(repository, pointer) for pointer in pointers])
 
 

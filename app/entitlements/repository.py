@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +27,28 @@ class VersionPointer:
     name: str
 
 
+def _published_pointers() -> Select[uuid.UUID, int, datetime | None, uuid.UUID, str, str]:
+    """Published versions with their council, as the columns of a VersionPointer."""
+    return (
+        select(
+            OfferVersion.id,
+            OfferVersion.number,
+            OfferVersion.published_at,
+            LocalAuthority.id,
+            LocalAuthority.gss_code,
+            LocalAuthority.name,
+        )
+        .join(LocalAuthority, LocalAuthority.id == OfferVersion.local_authority_id)
+        .where(OfferVersion.status == OfferStatus.PUBLISHED)
+    )
+
+
+def _pointer(row: Row[uuid.UUID, int, datetime | None, uuid.UUID, str, str]) -> VersionPointer:
+    version_id, number, published_at, la_id, gss, name = row
+    assert published_at is not None  # a published version always has its time
+    return VersionPointer(version_id, number, published_at, la_id, gss, name)
+
+
 class OfferRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -36,16 +58,8 @@ class OfferRepository:
     ) -> VersionPointer | None:
         """The latest version published before `before` (one indexed query; the hot path of every read)."""
         stmt = (
-            select(
-                OfferVersion.id,
-                OfferVersion.number,
-                OfferVersion.published_at,
-                LocalAuthority.id,
-                LocalAuthority.gss_code,
-                LocalAuthority.name,
-            )
-            .join(LocalAuthority, LocalAuthority.id == OfferVersion.local_authority_id)
-            .where(OfferVersion.status == OfferStatus.PUBLISHED, OfferVersion.published_at < before)
+            _published_pointers()
+            .where(OfferVersion.published_at < before)
             .order_by(OfferVersion.number.desc())
             .limit(1)
         )
@@ -54,11 +68,16 @@ class OfferRepository:
         if local_authority_id is not None:
             stmt = stmt.where(OfferVersion.local_authority_id == local_authority_id)
         row = (await self.session.execute(stmt)).one_or_none()
-        if row is None:
-            return None
-        version_id, number, published_at, la_id, gss, name = row
-        assert published_at is not None  # a published version always has its time
-        return VersionPointer(version_id, number, published_at, la_id, gss, name)
+        return None if row is None else _pointer(row)
+
+    async def published_versions(self, local_authority_id: uuid.UUID) -> list[VersionPointer]:
+        """Every published version of a council's offer, oldest first (the stored decisions' timelines)."""
+        stmt = (
+            _published_pointers()
+            .where(OfferVersion.local_authority_id == local_authority_id)
+            .order_by(OfferVersion.number)
+        )
+        return [_pointer(row) for row in (await self.session.execute(stmt)).all()]
 
     async def local_authority(
         self, *, gss_code: str | None = None, local_authority_id: uuid.UUID | None = None
