@@ -23,13 +23,14 @@ from app.auth.router import accounts_router
 from app.auth.router import router as auth_router
 from app.care_leavers.episodes_router import router as care_episodes_router
 from app.care_leavers.router import details_router as care_leaver_details_router
-from app.care_leavers.router import me_router as care_leaver_me_router
 from app.care_leavers.router import router as care_leavers_router
 from app.contacts.router import router as contacts_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
+from app.decisions.router import me_router as care_leaver_me_router
+from app.decisions.router import record_router as care_leaver_entitlements_router
 from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
@@ -46,6 +47,7 @@ ROUTERS = [
     care_leavers_router,
     adviser_allocations_router,
     care_leaver_details_router,
+    care_leaver_entitlements_router,
     care_leaver_me_router,
     care_episodes_router,
     advisers_router,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from app.api.deps import IdempotencyKey, SessionDep, SettingsDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
-from app.auth.deps import CareLeaverSelf, LaAdmin, Manager, Staff, StaffOrSelf
+from app.auth.deps import LaAdmin, Manager, Staff, StaffOrSelf
 from app.auth.enums import ConsentRecipient
 from app.auth.schemas import InvitedUserRead
 from app.care_leavers import imports, service, timeline
@@ -34,7 +34,6 @@ from app.care_leavers.schemas import (
 )
 from app.core.errors import InvalidInput, field_error
 from app.core.schemas import AsOfDate
-from app.entitlements.schemas import EligibilityReport
 from app.local_authorities.schemas import GssCode
 
 router = APIRouter(prefix="/v1/care-leavers", tags=["Care leavers"])
@@ -355,35 +354,3 @@ async def close_case(
 async def reopen_case(care_leaver_id: uuid.UUID, principal: Manager, session: SessionDep) -> CareLeaverRead:
     """A care leaver may ask for support again at any time up to 25 (Children Act 1989 s23CZB)."""
     return await timeline.reopen_case(session, principal, care_leaver_id)
-
-
-@details_router.get(
-    "/{care_leaver_id:uuid}/entitlements",
-    summary="What this young person is entitled to",
-    response_model=EligibilityReport,
-    responses=problem_responses(401, 403, 404),
-)
-async def get_care_leaver_entitlements(
-    care_leaver_id: uuid.UUID, principal: StaffOrSelf, session: SessionDep, on: OnQuery = None
-) -> Response:
-    """The council's Local Offer evaluated from the record (as it stood `on` a date, default today): every
-    entitlement eligible, not eligible or unknown, with the reasons; unknown ones list the facts to record."""
-    body = await service.entitlements_report(session, principal, care_leaver_id, on)
-    return Response(body, media_type="application/json")
-
-
-me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
-
-
-@me_router.get(
-    "/entitlements",
-    summary="What I am entitled to",
-    response_model=EligibilityReport,
-    responses=problem_responses(401, 403, 404),
-)
-async def get_my_entitlements(principal: CareLeaverSelf, session: SessionDep, on: OnQuery = None) -> Response:
-    """Everything in your council's Local Offer, and whether you can get it, from your record: with the
-    reasons, and what would change the answer."""
-    assert principal.care_leaver_id is not None
-    body = await service.entitlements_report(session, principal, principal.care_leaver_id, on)
-    return Response(body, media_type="application/json")

@@ -353,15 +353,6 @@ async def read_person(
     return person
 
 
-async def entitlements_report(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, on: date | None
-) -> bytes:
-    """The EligibilityReport, as JSON, from the record as it stood `on` (default today)."""
-    when = on or uk_today()
-    offer, results = await evaluate_for_person(session, principal, care_leaver_id, when)
-    return entitlements.report_body(offer, when, results)
-
-
 async def evaluate_for_person(
     session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, on: date
 ) -> tuple[PublishedOffer, list[Result]]:
