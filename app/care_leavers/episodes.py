@@ -158,6 +158,23 @@ async def counters_changed(
         await _audit(session, principal, person, AuditAction.CREATE, row)
 
 
+async def check_birth_change(session: AsyncSession, person: CareLeaver) -> None:
+    """A corrected date of birth must still fit the episodes recorded (a period looked after that began
+    before it, or ran past the new 18th birthday, cannot be true): refused naming `date_of_birth`."""
+    today = uk_today()
+    problems = [
+        f"{row.kind.replace('_', ' ')} from {row.start_on.isoformat()}: {error['message']}"
+        for row in await current(session, person)
+        if row.start_on is not None
+        for error in _row_errors(row, person.date_of_birth, today, "")
+    ]
+    if problems:
+        raise InvalidInput(
+            "That date of birth does not fit the care episodes recorded; correct them first.",
+            errors=[field_error("date_of_birth", problem) for problem in problems],
+        )
+
+
 async def has_real_episodes(session: AsyncSession, ids: list[Any]) -> set[Any]:
     """Of these people, those whose history is kept as real episodes (not a converted summary)."""
     found = await EpisodeRepository(session).current(ids)

@@ -180,6 +180,8 @@ async def update_care_leaver(
         if value is None and name in REQUIRED_FIELDS:
             raise InvalidInput(f"{name} cannot be removed.", errors=[field_error(name, "cannot be null")])
         setattr(person, name, value)
+    if "date_of_birth" in changes:
+        await episodes.check_birth_change(session, person)
     check_care_history(person)
     await session.flush()
     if counters := changes.keys() & set(episodes.COUNTER_FIELDS):

@@ -293,3 +293,32 @@ def test_migration_0011_turns_the_counters_into_a_summary_episode(tmp_path: Path
     assert str(row.end_on) == "2023-04-01"
     assert details["as_of"] == "2026-11-30"
     assert details["original"]["weeks_looked_after_since_14"] == 60
+
+
+async def test_a_corrected_date_of_birth_must_fit_the_episodes_recorded(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin = world.headers("admin_city")
+    today = uk_today()
+    born = birthday(today, -15)
+    start = today - 100 * DAY
+    created = await client.post(
+        "/v1/care-leavers", json=_person("EP-DOB", born, care_episodes=[_episode(start)]), headers=admin
+    )
+    assert created.status_code == 201, created.text
+    record = f"/v1/care-leavers/{created.json()['id']}"
+    # Born after the period looked after began: refused, naming the field being changed, nothing kept.
+    later = start + 10 * DAY
+    refused = await client.patch(record, json={"date_of_birth": later.isoformat()}, headers=admin)
+    assert _fields(refused) == {"#/date_of_birth"}
+    assert "before their date of birth" in refused.json()["errors"][0]["message"]
+    # 18 before the period (still open) began: a child is looked after, not an adult.
+    older = birthday(start, -18) - DAY
+    refused = await client.patch(record, json={"date_of_birth": older.isoformat()}, headers=admin)
+    assert _fields(refused) == {"#/date_of_birth"}
+    assert (await client.get(record, headers=admin)).json()["date_of_birth"] == born.isoformat()
+    # A correction that fits is kept.
+    fits = born - 30 * DAY
+    assert (
+        await client.patch(record, json={"date_of_birth": fits.isoformat()}, headers=admin)
+    ).status_code == 200
