@@ -12,7 +12,7 @@ from app.api.problems import problem_responses
 from app.auth.deps import LaAdmin, Manager, Staff, StaffOrSelf
 from app.auth.enums import ConsentRecipient
 from app.auth.schemas import InvitedUserRead
-from app.care_leavers import imports, service, timeline
+from app.care_leavers import import_files, imports, service, timeline
 from app.care_leavers.circumstances import CircumstanceEntry
 from app.care_leavers.enums import CircumstanceKind, RecordStatus
 from app.care_leavers.errors import ImportTooLarge
@@ -143,9 +143,9 @@ async def import_care_leavers(
     ],
     principal: LaAdmin,
     session: SessionDep,
-    mode: Annotated[imports.ImportMode, Query(description="all_or_nothing: one bad row stops the import")] = (
-        imports.ImportMode.ALL_OR_NOTHING
-    ),
+    mode: Annotated[
+        import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
+    ] = (import_files.ImportMode.ALL_OR_NOTHING),
     dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
 ) -> ImportReportRead:
     """Every row is checked and reported by line number. Rows are matched on the case reference, so
