@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction
@@ -51,6 +52,7 @@ from app.care_leavers.ssda903 import (
 )
 from app.core.clock import uk_today, utc_now
 from app.core.dates import birthday
+from app.core.types import uuid7
 
 RESOURCE = "care_episode_import"
 # What makes two episodes the same: an import that would write these values again writes nothing.
@@ -328,11 +330,20 @@ async def _write(session: AsyncSession, principal: Principal, changed: list[Pers
                 setattr(old, name, value)
             old.version += 1
             old.updated_at, old.updated_by = now, principal.user_id
-        session.add_all(report.created)
     await session.flush()
+    # New episodes go in as one executemany (thousands in a first import); they were only ever transient.
+    created = [_columns(row) for report in changed for row in report.created]
+    for start in range(0, len(created), 2000):
+        await session.execute(insert(CareEpisode), created[start : start + 2000])
     people = [r.person for r in changed if r.person is not None]
     await refresh_statuses(session, people, uk_today())
     await hooks.records_changed(session, [p.id for p in people])
+
+
+def _columns(row: CareEpisode) -> dict[str, Any]:
+    values = {c.key: getattr(row, c.key) for c in CareEpisode.__mapper__.column_attrs}
+    values["id"] = values["id"] or uuid7()
+    return values
 
 
 def report_dict(report: EpisodeImportReport) -> dict[str, Any]:
