@@ -108,6 +108,8 @@ async def import_care_episodes(
         try:
             row = EpisodeRow.model_validate({k: v for k, v in cells.items() if k not in NOT_KEPT})
         except ValidationError as exc:
+            if any(e["loc"][:1] == ("CHILD",) for e in exc.errors()):
+                child = ""  # not a case reference at all (control characters, too long): matched to no one
             rows[line] = RowReport(
                 line, child or None, RowOutcome.INVALID, import_files.validation_errors(exc)
             )
