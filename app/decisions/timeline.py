@@ -34,8 +34,7 @@ from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
 from app.core.clock import UK
 from app.core.dates import birthday
-from app.core.types import uuid7
-from app.decisions.repository import PersonInputs
+from app.decisions.repository import PersonInputs, Row
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules import Result
 from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Explained
@@ -223,68 +222,68 @@ def _brief(result: Result) -> Answer:
     )
 
 
-def rows(
-    inputs: PersonInputs, points: list[Point], now: datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Merged stretches as rows for Core inserts: (decisions, status periods)."""
+def rows(inputs: PersonInputs, points: list[Point], now: datetime) -> tuple[list[Row], list[Row]]:
+    """Merged stretches as rows, in the repository's column order (`DECISION_COLUMNS`,
+    `STATUS_COLUMNS`): (decisions, status periods), each in the order its stretch begins."""
     person = inputs.person
+    council, someone = person.local_authority_id, person.id
     ends = [p.day - ONE_DAY for p in points[1:]] + [None]
-    decisions: list[dict[str, Any]] = []
-    open_rows: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    decisions: list[Row] = []
+    # Per entitlement, the stretch still open: (what must stay equal to extend it, its first day, its
+    # place in `decisions`); written out when it ends.
+    open_rows: dict[str, tuple[tuple[Any, ...], date, int]] = {}
+
+    def close(code: str, valid_to: date | None) -> None:
+        key, valid_from, at = open_rows.pop(code)
+        (outcome, pence, missing, reasons), version_id, number, district = key
+        decisions[at] = (
+            council,
+            someone,
+            code,
+            valid_from,
+            valid_to,
+            outcome,
+            pence,
+            version_id,
+            number,
+            district,
+            missing,
+            reasons,
+            now,
+        )
+
+    previous_end: date | None = None
     for point, valid_to in zip(points, ends, strict=True):
         offer = point.offer
         seen = set()
         for code, answer in point.results:
             assert offer is not None
             seen.add(code)
-            key = (*answer, offer.pointer.version_id, point.district)
+            key = (answer, offer.pointer.version_id, offer.pointer.number, point.district)
             current = open_rows.get(code)
-            if current is not None and current[0] == key:
-                current[1]["valid_to"] = valid_to
-                continue
-            outcome, pence, missing, reasons = answer
-            row = {
-                "id": uuid7(),
-                "local_authority_id": person.local_authority_id,
-                "care_leaver_id": person.id,
-                "entitlement_code": code,
-                "valid_from": point.day,
-                "valid_to": valid_to,
-                "outcome": outcome,
-                "amount_pence": pence,
-                "offer_version_id": offer.pointer.version_id,
-                "offer_version": offer.pointer.number,
-                "district_gss_code": point.district,
-                "missing_facts": list(missing),
-                "reasons": [list(r) for r in reasons],
-                "computed_at": now,
-            }
-            decisions.append(row)
-            open_rows[code] = (key, row)
+            if current is not None:
+                if current[0] == key:
+                    continue
+                close(code, previous_end)
+            open_rows[code] = (key, point.day, len(decisions))
+            decisions.append(())
         for code in [c for c in open_rows if c not in seen]:
-            del open_rows[code]  # withdrawn from the version now in force: no row until it returns
-    statuses: list[dict[str, Any]] = []
-    for point, valid_to in zip(points, ends, strict=True):
-        if statuses and statuses[-1]["status"] == point.status:
-            statuses[-1]["valid_to"] = valid_to
-            continue
-        statuses.append(
-            {
-                "id": uuid7(),
-                "local_authority_id": person.local_authority_id,
-                "care_leaver_id": person.id,
-                "valid_from": point.day,
-                "valid_to": valid_to,
-                "status": point.status,
-                "computed_at": now,
-            }
-        )
+            close(code, previous_end)  # withdrawn from the version now in force: no row until it returns
+        previous_end = valid_to
+    for code in list(open_rows):
+        close(code, None)
+    statuses: list[Row] = []
+    started = 0
+    for n, point in enumerate(points):
+        if n + 1 == len(points) or points[n + 1].status != point.status:
+            statuses.append((council, someone, points[started].day, ends[n], point.status, now))
+            started = n + 1
     return decisions, statuses
 
 
 def timeline_rows(
     inputs: PersonInputs, offers: Offers, today: date, now: datetime, *, explain: bool = False
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[Row], list[Row]]:
     return rows(inputs, walk(inputs, offers, today, explain=explain), now)
 
 
