@@ -19,7 +19,7 @@ from app.care_leavers.care_history import Episode
 from app.care_leavers.episode_repository import EpisodeRepository, to_episode
 from app.care_leavers.models import CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import BY_NAME, CareLeaverRepository
-from app.core.types import uuid7
+from app.core.types import uuid7_hexes
 from app.db.pagination import Position, Window, keyset_page
 from app.decisions.models import EntitlementDecision, StatusPeriod
 from app.local_authorities.models import LocalAuthority
@@ -303,15 +303,13 @@ async def _write(connection: AsyncConnection, table: Table, columns: Sequence[st
     if not rows:
         return
     dialect = connection.dialect
-    names = (*columns, "id")
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    make_id = processors[-1] or _same
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
     steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (n, process, {}) for n, process in enumerate(processors[:-1]) if process is not None
+        (n, process, {}) for n, process in enumerate(processors) if process is not None
     ]
-    values: list[Row] = []
-    for row in rows:
-        value = [*row, make_id(uuid7())]
+    bound: list[Row] = []
+    for row, key in zip(rows, uuid7_hexes(len(rows)), strict=True):
+        value = [*row, key]
         for n, process, seen in steps:
             given = value[n]
             if given is not None:
@@ -319,18 +317,14 @@ async def _write(connection: AsyncConnection, table: Table, columns: Sequence[st
                 if found is None:
                     found = seen[given] = process(given)
                 value[n] = found
-        values.append(tuple(value))
-    listed = ", ".join(names)  # our own table's columns: nothing here comes from a request
+        bound.append(tuple(value))
+    listed = ", ".join((*columns, "id"))  # our own table's columns: nothing here comes from a request
     if dialect.name == "postgresql":
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None
         async with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
-            for value in values:
-                await copy.write_row(value)
+            for line in bound:
+                await copy.write_row(line)
     else:
-        marks = ", ".join("?" for _ in names)
-        await connection.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", values)  # noqa: S608
-
-
-def _same(value: Any) -> Any:
-    return value
+        marks = ", ".join("?" for _ in range(len(columns) + 1))
+        await connection.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", bound)  # noqa: S608

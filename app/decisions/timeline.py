@@ -29,7 +29,7 @@ from typing import Any
 
 from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.episode_status import history_on
-from app.care_leavers.facts import facts_from_record
+from app.care_leavers.facts import facts_from_record, reads_care_history
 from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
 from app.core.clock import UK
@@ -146,15 +146,37 @@ def _stored_answer(entitlement: CompiledEntitlement, p: Person) -> Answer:
     return OUTCOME_OF[outcome].value, pence, tuple(missing) if outcome == UNKNOWN else (), tuple(reasons)
 
 
-def _answers(
-    offer: PublishedOffer, facts: dict[str, object], day: date
-) -> tuple[list[tuple[str, Answer]], Person]:
-    """As `evaluate_offer`: the same checks, the council asked about defaulting to the offer's."""
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """One date's answers, and for each entitlement the next date its answer may change by itself."""
+
+    offer: PublishedOffer
+    facts: dict[str, object]
+    results: list[tuple[str, Answer]]
+    next_change: list[date | None]
+
+
+def _answers(offer: PublishedOffer, facts: dict[str, object], day: date, last: _Answered | None) -> _Answered:
+    """As `evaluate_offer`: the same checks, the council asked about defaulting to the offer's. With the
+    same facts and version as `last`, an answer is carried over until its own next change date: the
+    engine's change dates are where it may change by itself (`CompiledEntitlement.change_candidates`)."""
     _check_consistent(facts, day)
     if facts.get("local_authority") is None:
         facts = {**facts, "local_authority": offer.pointer.gss_code}
-    person = Person(facts, day)
-    return [(e.code, _stored_answer(e, person)) for e in offer.compiled.entitlements], person
+    same = last is not None and last.offer is offer and last.facts == facts
+    person: Person | None = None
+    results: list[tuple[str, Answer]] = []
+    next_change: list[date | None] = []
+    for n, entitlement in enumerate(offer.compiled.entitlements):
+        if same and last is not None and (last.next_change[n] is None or day < last.next_change[n]):
+            results.append(last.results[n])
+            next_change.append(last.next_change[n])
+            continue
+        if person is None:
+            person = Person(facts, day)
+        results.append((entitlement.code, _stored_answer(entitlement, person)))
+        next_change.append(min((d for d in entitlement.change_candidates(person) if d > day), default=None))
+    return _Answered(offer, facts, results, next_change)
 
 
 def _explained(offer: PublishedOffer, facts: dict[str, object], day: date) -> list[tuple[str, Answer]]:
@@ -178,18 +200,26 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
             fixed.add(uk_day(override.ended_at))
     points: list[Point] = []
     day = start
+    answered: _Answered | None = None
     while True:
         snapshot = snapshots.on(day)
         decision = decide_loaded(person, day, snapshot, inputs.overrides, inputs.episodes)
         details = {kind: entry.details for kind, entry in snapshot.items()}
-        care = history_on(born, inputs.episodes, day)[0] if inputs.episodes else None
-        facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
         offer = offers.in_force(day)
         results: list[tuple[str, Answer]] = []
-        if offer is not None and explain:
-            results = _explained(offer, facts, day)
-        elif offer is not None:
-            results, _ = _answers(offer, facts, day)
+        candidates = {d for d in fixed if d > day}
+        if offer is not None:  # before the first version only the status is stored
+            care = None
+            if inputs.episodes and reads_care_history(decision.status):
+                care = history_on(born, inputs.episodes, day)[0]
+            facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
+            if explain:
+                results = _explained(offer, facts, day)
+                candidates |= offer.compiled.change_dates(facts, day)
+            else:
+                answered = _answers(offer, facts, day, answered)
+                results = answered.results
+                candidates.update(d for d in answered.next_change if d is not None)
         residence = details.get(CircumstanceKind.RESIDENCE)
         points.append(
             Point(
@@ -200,9 +230,6 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
                 results,
             )
         )
-        candidates = {d for d in fixed if d > day}
-        if offer is not None:
-            candidates |= offer.compiled.change_dates(facts, day)
         if decision.valid_until is not None:
             candidates.add(decision.valid_until + ONE_DAY)
         if (change := snapshots.next_change(day)) is not None:
