@@ -163,14 +163,14 @@ def _answers(offer: PublishedOffer, facts: dict[str, object], day: date, last: _
     _check_consistent(facts, day)
     if facts.get("local_authority") is None:
         facts = {**facts, "local_authority": offer.pointer.gss_code}
-    same = last is not None and last.offer is offer and last.facts == facts
+    carried = last if last is not None and last.offer is offer and last.facts == facts else None
     person: Person | None = None
     results: list[tuple[str, Answer]] = []
     next_change: list[date | None] = []
     for n, entitlement in enumerate(offer.compiled.entitlements):
-        if same and last is not None and (last.next_change[n] is None or day < last.next_change[n]):
-            results.append(last.results[n])
-            next_change.append(last.next_change[n])
+        if carried is not None and ((until := carried.next_change[n]) is None or day < until):
+            results.append(carried.results[n])
+            next_change.append(until)
             continue
         if person is None:
             person = Person(facts, day)
