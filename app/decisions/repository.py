@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, Text, and_, cast, delete, func, or_, select
+from sqlalchemy import Table, Text, and_, cast, delete, func, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.enums import ConsentRecipient
@@ -51,7 +52,6 @@ class PersonInputs:
     """Everything one person's timeline is computed from, loaded in a few queries for a batch."""
 
     person: CareLeaver
-    gss_code: str
     circumstances: list[Circumstance]
     overrides: list[Any]
     episodes: list[Episode]
@@ -91,12 +91,12 @@ class DecisionRepository:
         ids = list(care_leaver_ids)
         if not ids:
             return []
-        stmt = (
-            select(CareLeaver, LocalAuthority.gss_code)
-            .join(LocalAuthority, LocalAuthority.id == CareLeaver.local_authority_id)
-            .where(CareLeaver.id.in_(ids))
-        )
-        people = (await self.session.execute(stmt)).all()
+        people = self._held(ids)
+        if missing := [i for i in ids if i not in people]:
+            for person in (
+                await self.session.execute(select(CareLeaver).where(CareLeaver.id.in_(missing)))
+            ).scalars():
+                people[person.id] = person
         entries: dict[uuid.UUID, list[Circumstance]] = {i: [] for i in ids}
         found = select(Circumstance).where(Circumstance.care_leaver_id.in_(ids))
         for entry in (await self.session.execute(found)).scalars():
@@ -104,9 +104,19 @@ class DecisionRepository:
         overrides = await CareLeaverRepository(self.session).overrides(ids)
         episodes = await EpisodeRepository(self.session).current(ids)
         return [
-            PersonInputs(p, gss, entries[p.id], overrides[p.id], [to_episode(r) for r in episodes[p.id]])
-            for p, gss in people
+            PersonInputs(p, entries[i], overrides[i], [to_episode(r) for r in episodes[i]])
+            for i, p in people.items()
         ]
+
+    def _held(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
+        """The people this unit of work holds already, fully loaded (the record that just changed and was
+        flushed): read without another query."""
+        held: dict[uuid.UUID, CareLeaver] = {}
+        for i in ids:
+            person = self.session.identity_map.get(identity_key(CareLeaver, i))
+            if isinstance(person, CareLeaver) and not inspect(person).expired_attributes:
+                held[i] = person
+        return held
 
     async def count(self) -> int:
         return int(

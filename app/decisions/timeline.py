@@ -212,7 +212,7 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
             care = None
             if inputs.episodes and reads_care_history(decision.status):
                 care = history_on(born, inputs.episodes, day)[0]
-            facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
+            facts = facts_from_record(person, offer.pointer.gss_code, details, decision.status, day, care)
             if explain:
                 results = _explained(offer, facts, day)
                 candidates |= offer.compiled.change_dates(facts, day)
