@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-def jwks_cache(request: Request) -> JwksCache:
+async def jwks_cache(request: Request) -> JwksCache:
     cache: JwksCache = request.app.state.jwks
     return cache
 
