@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api.deps import PUBLIC, database_of
+from app.api.deps import PublicRoute, database_of
 from app.api.problems import problem_responses
 from app.core.errors import ServiceUnavailable
 from app.db.migrations import current_revision, expected_head
 
-router = APIRouter(tags=["Operations"], dependencies=[PUBLIC])
+router = APIRouter(tags=["Operations"], route_class=PublicRoute)
 
 LIVE_BODY = b'{"status":"ok"}'
 

@@ -14,7 +14,7 @@ from app.api.conditional import (
     conditional_response,
     not_modified_doc,
 )
-from app.api.deps import PUBLIC, SessionDep
+from app.api.deps import PublicRoute, SessionDep
 from app.api.pagination import PUBLIC_LIST, CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.core.clock import uk_today, utc_now
@@ -33,7 +33,7 @@ from app.entitlements.schemas import (
 from app.local_authorities.errors import LocalAuthorityNotFound
 
 # The published offer and the calculator are public information: no sign-in.
-router = APIRouter(dependencies=[PUBLIC])
+router = APIRouter(route_class=PublicRoute)
 
 GssPath = Annotated[
     str, Path(pattern=r"^E\d{8}$", description="ONS GSS code of the council", examples=["E10000024"])
