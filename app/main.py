@@ -32,6 +32,8 @@ from app.core.settings import Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
 from app.entitlements.drafts_router import router as offer_drafts_router
+from app.entitlements.fast_path import PublishedOfferMiddleware
+from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
@@ -90,12 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.jwks = JwksCache()
+    app.state.current_offers = CurrentOffers()
     for router in ROUTERS:
         app.include_router(router)
     install_problem_handlers(app)
     install_openapi(app)
     install_docs(app)
-    # Added first, so it runs inside the request context: a refused body still gets a request id.
+    # Innermost: the public offer from memory, answered with every header the layers below add.
+    app.add_middleware(PublishedOfferMiddleware, offers=app.state.current_offers)
+    # Added before the request context, so it runs inside it: a refused body still gets a request id.
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,

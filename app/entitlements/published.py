@@ -1,21 +1,26 @@
 """Published offers, prepared once per version: pre-serialised bytes, strong ETags and compiled rules.
 
 A published version never changes, so everything derived from it is cached in the process keyed by
-the version's id: correct across workers without coordination (each finds the current version
-with one query, then uses or fills its own cache). Publishing evicts the council's entries to free
-memory; a stale entry could never be served, because a new version has a new id.
+the version's id (`cache`): shared by every app in the process, and never stale, because a new version
+has a new id. Publishing evicts the council's entries to free memory.
+
+Which version is current is another matter: `CurrentOffers`, one per app, remembers each council's
+current version for `RECHECK_SECONDS` after reading it, so a poll of the offer (or its 304) touches no
+database. The worker that publishes forgets the council once the publication commits, so its next
+answer is the new version; every other worker reads the pointer again within `RECHECK_SECONDS`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.api.conditional import Prepared
 from app.core.types import format_pence
 from app.entitlements.models import Entitlement, OfferVersion
 from app.entitlements.repository import OfferRepository, VersionPointer
@@ -34,16 +39,31 @@ from app.entitlements.schemas import (
 from app.local_authorities.schemas import LocalAuthorityRef
 
 CACHE_SIZE = 64  # versions: two councils' current offers plus the past versions asked about
+# How long a worker trusts its knowledge of a council's current version before reading it again: how
+# late, at most, a worker that did not publish serves a new version. One indexed query a second per
+# council per worker is nothing; a second's delay on a council's publication is nothing either.
+RECHECK_SECONDS = 1.0
+# Once a council's memory is stale, one request reads it again while the others are answered from the
+# stale memory (not all 64 at once: that stalled every request for a moment each second). If that
+# request fails, another tries once this has passed.
+REREAD_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
 class PublishedOffer:
     pointer: VersionPointer
-    body: bytes  # the whole offer, as OfferRead
-    etag: str
-    entitlements: Mapping[str, bytes]  # code -> EntitlementRead, in code order
+    document: Prepared  # the whole offer, as OfferRead
+    entitlements: Mapping[str, Prepared]  # code -> EntitlementRead, in code order
     categories: Mapping[str, str]  # code -> category, for filtering the list
     compiled: CompiledOffer
+
+    @property
+    def body(self) -> bytes:
+        return self.document.body
+
+    @property
+    def etag(self) -> str:
+        return self.document.etag
 
 
 class _Cache:
@@ -70,8 +90,56 @@ class _Cache:
 cache = _Cache(CACHE_SIZE)
 
 
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+class CurrentOffers:
+    """Each council's current version (by GSS code), trusted for `recheck_seconds` after it was read,
+    and for as long as one request is reading it again (at most `REREAD_TIMEOUT_SECONDS` more).
+
+    `generation` moves whenever a council is forgotten, so a read that began before a publication
+    committed cannot store the version it replaced (`remember` refuses it).
+    """
+
+    def __init__(
+        self, recheck_seconds: float = RECHECK_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.recheck_seconds = recheck_seconds
+        self.clock = clock
+        self.generation = 0
+        self._entries: dict[str, tuple[PublishedOffer, float]] = {}
+        self._rereading: dict[str, float] = {}  # GSS code -> when a request began reading it again
+
+    def answerable(self, gss_code: str) -> PublishedOffer | None:
+        """The council's current version, if it may be answered from memory now (no side effect)."""
+        entry = self._entries.get(gss_code)
+        if entry is None:
+            return None
+        now = self.clock()
+        if now - entry[1] < self.recheck_seconds:
+            return entry[0]
+        began = self._rereading.get(gss_code)
+        return entry[0] if began is not None and now - began < REREAD_TIMEOUT_SECONDS else None
+
+    def answerable_or_reread(self, gss_code: str) -> PublishedOffer | None:
+        """As `answerable`; when that is None, the caller is the one to read it again (and `remember`)."""
+        found = self.answerable(gss_code)
+        if found is None:
+            self._rereading[gss_code] = self.clock()
+        return found
+
+    def remember(self, offer: PublishedOffer, *, generation: int, read_at: float) -> None:
+        """Store the version a read found current at `read_at`, unless a council was forgotten since."""
+        self._rereading.pop(offer.pointer.gss_code, None)
+        if generation == self.generation:
+            self._entries[offer.pointer.gss_code] = (offer, read_at)
+
+    def forget(self, gss_code: str) -> None:
+        self.generation += 1
+        self._entries.pop(gss_code, None)
+        self._rereading.pop(gss_code, None)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+        self._rereading.clear()
 
 
 async def prepared(repository: OfferRepository, pointer: VersionPointer) -> PublishedOffer:
@@ -95,13 +163,12 @@ def build(pointer: VersionPointer, version: OfferVersion, places: Places) -> Pub
         notes=version.notes,
         entitlements=reads,
     )
-    body = document.model_dump_json().encode()
+    modified = pointer.published_at
     by_code = sorted(reads, key=lambda r: r.code)
     return PublishedOffer(
         pointer=pointer,
-        body=body,
-        etag=strong_etag(body),
-        entitlements={r.code: r.model_dump_json().encode() for r in by_code},
+        document=Prepared.of(document.model_dump_json().encode(), modified),
+        entitlements={r.code: Prepared.of(r.model_dump_json().encode(), modified) for r in by_code},
         categories={r.code: r.category.value for r in by_code},
         compiled=compile_offer((engine_data(e) for e in version.entitlements), places),
     )

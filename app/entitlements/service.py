@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.conditional import Prepared
 from app.core.clock import UK
 from app.core.errors import field_error
 from app.core.types import format_pence
@@ -17,7 +18,7 @@ from app.db.pagination import Position, SortKey
 from app.entitlements.enums import Category
 from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
 from app.entitlements.models import Entitlement
-from app.entitlements.published import PublishedOffer, prepared
+from app.entitlements.published import CurrentOffers, PublishedOffer, prepared
 from app.entitlements.repository import OfferRepository
 from app.entitlements.rules import Result
 from app.entitlements.rules.dates import long_date
@@ -35,10 +36,31 @@ def published_before(on: date | None, now: datetime) -> datetime:
 
 
 async def get_offer(
-    session: AsyncSession, gss_code: str, *, on: date | None, now: datetime
+    session: AsyncSession,
+    gss_code: str,
+    *,
+    on: date | None,
+    now: datetime,
+    current: CurrentOffers | None = None,
 ) -> PublishedOffer:
-    """The version of a council's offer in force on `on` (the current one without it)."""
-    repository = OfferRepository(session)
+    """The version of a council's offer in force on `on` (the current one without it).
+
+    With `current`, the current version comes from memory while it is fresh, and a read refreshes it.
+    """
+    if on is not None or current is None:
+        return await _offer_as_of(OfferRepository(session), gss_code, on, now)
+    found = current.answerable_or_reread(gss_code)
+    if found is not None:
+        return found
+    generation, read_at = current.generation, current.clock()  # before the read: never trusted too long
+    offer = await _offer_as_of(OfferRepository(session), gss_code, None, now)
+    current.remember(offer, generation=generation, read_at=read_at)
+    return offer
+
+
+async def _offer_as_of(
+    repository: OfferRepository, gss_code: str, on: date | None, now: datetime
+) -> PublishedOffer:
     pointer = await repository.published_as_of(before=published_before(on, now), gss_code=gss_code)
     if pointer is None:
         await _not_published(repository, gss_code, on)
@@ -65,16 +87,16 @@ def entitlement_page(
     ]
     page = codes[:limit]
     next_position = BY_CODE.position([page[-1]]) if len(codes) > limit else None
-    return [offer.entitlements[code] for code in page], next_position
+    return [offer.entitlements[code].body for code in page], next_position
 
 
-def entitlement_body(offer: PublishedOffer, code: str) -> bytes:
-    body = offer.entitlements.get(code)
-    if body is None:
+def entitlement(offer: PublishedOffer, code: str) -> Prepared:
+    found = offer.entitlements.get(code)
+    if found is None:
         raise EntitlementNotFound(
             f"{offer.pointer.name}'s offer (version {offer.pointer.number}) has no entitlement {code!r}."
         )
-    return body
+    return found
 
 
 async def check_eligibility(
@@ -85,6 +107,7 @@ async def check_eligibility(
     on: date,
     now: datetime,
     dated: bool = True,
+    current: CurrentOffers | None = None,
 ) -> tuple[PublishedOffer, list[Result]]:
     """Evaluate the offer in force on `on` for these facts. Nothing is stored.
 
@@ -92,7 +115,7 @@ async def check_eligibility(
     asked, `dated` false), so the two always agree, down to the same 404 before the first publication.
     """
     _check_consistent(facts, on)  # a body that contradicts itself is refused whatever the date
-    offer = await get_offer(session, gss_code, on=on if dated else None, now=now)
+    offer = await get_offer(session, gss_code, on=on if dated else None, now=now, current=current)
     return offer, _evaluate(offer, facts, on)
 
 
