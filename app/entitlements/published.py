@@ -17,7 +17,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from app.api.conditional import Prepared
@@ -90,10 +90,18 @@ class _Cache:
 cache = _Cache(CACHE_SIZE)
 
 
-class CurrentOffers:
-    """Each council's current version (by GSS code), trusted for `recheck_seconds` after it was read,
-    and for as long as one request is reading it again (at most `REREAD_TIMEOUT_SECONDS` more).
+# A council's version now (None), or in force at the end of a date asked (the instant before the next
+# UK midnight): the GSS code and that instant.
+OfferKey = tuple[str, datetime | None]
+MAX_REMEMBERED = 256  # keys: the councils' current versions and the dates people ask about
 
+
+class CurrentOffers:
+    """Which version answers for a council now, or on a date, trusted for `recheck_seconds` after it was
+    read and for as long as one request is reading it again (at most `REREAD_TIMEOUT_SECONDS` more).
+
+    A date's version can change only by a publication before that date ends, so the same rules hold for
+    it: today's or a later date's changes with a publication now, an earlier date's never does.
     `generation` moves whenever a council is forgotten, so a read that began before a publication
     committed cannot store the version it replaced (`remember` refuses it).
     """
@@ -104,37 +112,46 @@ class CurrentOffers:
         self.recheck_seconds = recheck_seconds
         self.clock = clock
         self.generation = 0
-        self._entries: dict[str, tuple[PublishedOffer, float]] = {}
-        self._rereading: dict[str, float] = {}  # GSS code -> when a request began reading it again
+        self._entries: dict[OfferKey, tuple[PublishedOffer, float]] = {}
+        self._rereading: dict[OfferKey, float] = {}  # when a request began reading it again
 
-    def answerable(self, gss_code: str) -> PublishedOffer | None:
-        """The council's current version, if it may be answered from memory now (no side effect)."""
-        entry = self._entries.get(gss_code)
+    def answerable(self, gss_code: str, before: datetime | None = None) -> PublishedOffer | None:
+        """The version for a council (now, or up to `before`), if memory may answer now (no side effect)."""
+        key = (gss_code, before)
+        entry = self._entries.get(key)
         if entry is None:
             return None
         now = self.clock()
         if now - entry[1] < self.recheck_seconds:
             return entry[0]
-        began = self._rereading.get(gss_code)
+        began = self._rereading.get(key)
         return entry[0] if began is not None and now - began < REREAD_TIMEOUT_SECONDS else None
 
-    def answerable_or_reread(self, gss_code: str) -> PublishedOffer | None:
+    def answerable_or_reread(self, gss_code: str, before: datetime | None = None) -> PublishedOffer | None:
         """As `answerable`; when that is None, the caller is the one to read it again (and `remember`)."""
-        found = self.answerable(gss_code)
+        found = self.answerable(gss_code, before)
         if found is None:
-            self._rereading[gss_code] = self.clock()
+            self._rereading[(gss_code, before)] = self.clock()
         return found
 
-    def remember(self, offer: PublishedOffer, *, generation: int, read_at: float) -> None:
-        """Store the version a read found current at `read_at`, unless a council was forgotten since."""
-        self._rereading.pop(offer.pointer.gss_code, None)
-        if generation == self.generation:
-            self._entries[offer.pointer.gss_code] = (offer, read_at)
+    def remember(
+        self, offer: PublishedOffer, before: datetime | None = None, *, generation: int, read_at: float
+    ) -> None:
+        """Store the version a read found at `read_at`, unless a council was forgotten since."""
+        key = (offer.pointer.gss_code, before)
+        self._rereading.pop(key, None)
+        if generation != self.generation:
+            return
+        self._entries.pop(key, None)  # to the end: the oldest go first when there are too many
+        self._entries[key] = (offer, read_at)
+        while len(self._entries) > MAX_REMEMBERED:
+            del self._entries[next(iter(self._entries))]
 
     def forget(self, gss_code: str) -> None:
         self.generation += 1
-        self._entries.pop(gss_code, None)
-        self._rereading.pop(gss_code, None)
+        for table in (self._entries, self._rereading):
+            for key in [key for key in table if key[0] == gss_code]:
+                del table[key]
 
     def clear(self) -> None:
         self.generation += 1
