@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import Role
+from app.core.clock import uk_today
 from app.core.settings import Settings
 from app.db.session import Database
 from app.entitlements.published import RECHECK_SECONDS, REREAD_TIMEOUT_SECONDS, CurrentOffers
@@ -39,6 +40,13 @@ async def publish(client: httpx.AsyncClient, admin: dict[str, str], notes: str) 
     )
     assert published.status_code == 201, published.text
     return published
+
+
+async def check_today(client: httpx.AsyncClient) -> httpx.Response:
+    body = {"local_authority": CITY, "on": uk_today().isoformat(), "facts": {"date_of_birth": "2006-01-01"}}
+    response = await client.post("/v1/eligibility/check", json=body)
+    assert response.status_code == 200, response.text
+    return response
 
 
 def without_request_id(response: httpx.Response) -> dict[str, str]:
@@ -92,8 +100,10 @@ async def test_a_publication_through_the_api_shows_at_once(
     before = await client.get(OFFER)
     entitlement_before = await client.get(ENTITLEMENT)
     assert (await client.get(OFFER, headers={"If-None-Match": before.headers["etag"]})).status_code == 304
+    assert (await check_today(client)).json()["offer_version"] == 1  # today's version, remembered too
 
     published = await publish(client, city_admin, "Version two")
+    assert (await check_today(client)).json()["offer_version"] == 2
 
     # The clock has not moved: the app that published forgot the old version when the commit succeeded.
     after = await client.get(OFFER, headers={"If-None-Match": before.headers["etag"]})
