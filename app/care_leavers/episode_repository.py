@@ -18,17 +18,23 @@ class EpisodeRepository:
         self.session = session
 
     async def current(self, care_leaver_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[CareEpisode]]:
-        """Each person's episodes in force (not removed), oldest first, in one query."""
+        """Each person's episodes in force (not removed), oldest first, in a query per 500 people."""
         found: dict[uuid.UUID, list[CareEpisode]] = {i: [] for i in care_leaver_ids}
         if not found:
             return found
-        rows = await self.session.scalars(
-            select(CareEpisode)
-            .where(CareEpisode.care_leaver_id.in_(list(found)), CareEpisode.removed_at.is_(None))
-            .order_by(CareEpisode.care_leaver_id, CareEpisode.start_on.nulls_first(), CareEpisode.id)
-        )
-        for row in rows:
-            found[row.care_leaver_id].append(row)
+        ids = list(found)
+        for start in range(
+            0, len(ids), 500
+        ):  # an import's thousands of people: under any bind-parameter limit
+            rows = await self.session.scalars(
+                select(CareEpisode)
+                .where(
+                    CareEpisode.care_leaver_id.in_(ids[start : start + 500]), CareEpisode.removed_at.is_(None)
+                )
+                .order_by(CareEpisode.care_leaver_id, CareEpisode.start_on.nulls_first(), CareEpisode.id)
+            )
+            for row in rows:
+                found[row.care_leaver_id].append(row)
         return found
 
     async def one(self, care_leaver_id: uuid.UUID, episode_id: uuid.UUID) -> CareEpisode | None:

@@ -7,7 +7,7 @@ person first (`service.load_for_write` / `service.read_person`), which decides a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 from typing import Any
 
@@ -236,25 +236,33 @@ def _new_row(principal: Principal, person: CareLeaver, body: CareEpisodeCreate) 
 def _check(born: date, rows: list[CareEpisode], *, report: dict[int, str]) -> None:
     """Refuse a history that cannot be true, naming each field; only the rows in `report` (index:
     field prefix) are being written, the others are the episodes already recorded."""
-    today = uk_today()
-    errors = [e for i, prefix in report.items() for e in _row_errors(rows[i], born, today, prefix)]
-    episodes = [to_episode(r) for r in rows]
-    for first, second in overlapping(episodes):
-        later, other = (second, first) if second in report else (first, second)
-        if later in report:
-            since = rows[other].start_on
-            errors.append(
-                field_error(
-                    f"{report[later]}start_on",
-                    f"overlaps the period looked after from {since.isoformat() if since else 'the summary'}",
-                    code="overlap",
-                )
-            )
+    errors = [
+        field_error(f"{report[i]}{e['field']}", e["message"], code=e["code"])
+        for i, e in history_problems(born, rows, report)
+    ]
     if errors:
         raise InvalidInput(
             f"{len(errors)} thing{'s' if len(errors) != 1 else ''} in the care history cannot be true.",
             errors=errors,
         )
+
+
+def history_problems(
+    born: date, rows: Sequence[CareEpisode], writing: Collection[int]
+) -> list[tuple[int, dict[str, str]]]:
+    """What cannot be true about the rows being written (by index; the others are the episodes kept), each
+    with the index of its row: the checks every change to the history goes through, the API's and the
+    SSDA903 import's."""
+    today = uk_today()
+    found = [(i, e) for i in writing for e in _row_errors(rows[i], born, today, "")]
+    episodes = [to_episode(r) for r in rows]
+    for first, second in overlapping(episodes):
+        later, other = (second, first) if second in writing else (first, second)
+        if later in writing:
+            since = rows[other].start_on
+            message = f"overlaps the period looked after from {since.isoformat() if since else 'the summary'}"
+            found.append((later, field_error("start_on", message, code="overlap")))
+    return found
 
 
 def _row_errors(row: CareEpisode, born: date, today: date, prefix: str) -> list[dict[str, str]]:

@@ -32,3 +32,10 @@ class ImportTooLarge(DomainError):
     code = "care_leaver_import.too_large"
     kind = ErrorKind.TOO_LARGE
     title = "The file is too large"
+
+
+class EpisodeImportRejected(InvalidInput):
+    """All-or-nothing SSDA903 episodes import with a bad row: nothing was imported; `report` lists every row."""
+
+    code = "care_episode_import.rows_invalid"
+    title = "The file has rows that cannot be imported"

@@ -7,11 +7,8 @@ reference, so importing the same file again changes nothing, and a newer export 
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from enum import StrEnum
+from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationError
@@ -20,40 +17,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.audit.enums import AuditAction
 from app.audit.service import record_about
 from app.auth.principal import Principal
-from app.care_leavers import episodes, hooks
+from app.care_leavers import episodes, hooks, import_files
 from app.care_leavers.errors import ImportRejected
 from app.care_leavers.history import check_care_history, refresh_statuses
+from app.care_leavers.import_files import CsvDate, ImportMode, RowOutcome, RowReport, csv_date
 from app.care_leavers.models import CareLeaver
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.schemas import CaseReference, PersonName, Pronouns
 from app.core.clock import uk_today
-from app.core.errors import InvalidInput, field_error
-from app.core.schemas import ANY_DATE, BIRTH_DATE, InputModel
+from app.core.errors import InvalidInput
+from app.core.schemas import BIRTH_DATE, InputModel
 from app.local_authorities.schemas import GssCode
-
-MAX_ROWS = 20_000
-
-
-class ImportMode(StrEnum):
-    ALL_OR_NOTHING = "all_or_nothing"
-    VALID_ROWS = "valid_rows"
-
-
-class RowOutcome(StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    INVALID = "invalid"
-
-
-def _csv_date(value: Any) -> Any:
-    """ISO dates, or the day-first dates UK case-management exports use (14/05/2006)."""
-    if isinstance(value, str) and "/" in value:
-        try:
-            return datetime.strptime(value.strip(), "%d/%m/%Y").date()  # noqa: DTZ007 - a date, not a time
-        except ValueError as exc:
-            raise ValueError("must be a date as YYYY-MM-DD or DD/MM/YYYY") from exc
-    return value
 
 
 def _csv_bool(value: Any) -> Any:
@@ -75,9 +49,8 @@ def _csv_int(value: Any) -> Any:
     return value
 
 
-# The same ranges as the API's own dates (app.core.schemas): an import is no back door for 0001-01-01.
-CsvDate = Annotated[date, BeforeValidator(_csv_date), ANY_DATE]
-CsvDateOfBirth = Annotated[date, BeforeValidator(_csv_date), BIRTH_DATE]
+# The same range as the API's dates of birth (app.core.schemas).
+CsvDateOfBirth = Annotated[date, BeforeValidator(csv_date), BIRTH_DATE]
 CsvWeeks = Annotated[int, BeforeValidator(_csv_int), Field(ge=0, le=600)]
 CsvBool = Annotated[bool, BeforeValidator(_csv_bool)]
 
@@ -104,14 +77,6 @@ REQUIRED_COLUMNS = [name for name, f in ImportRow.model_fields.items() if f.is_r
 
 
 @dataclass
-class RowReport:
-    line: int
-    case_reference: str | None
-    outcome: RowOutcome
-    errors: list[dict[str, str]] = field(default_factory=list)
-
-
-@dataclass
 class ImportReport:
     mode: ImportMode
     dry_run: bool
@@ -119,50 +84,14 @@ class ImportReport:
     rows: list[RowReport]
 
     def count(self, outcome: RowOutcome) -> int:
-        return sum(1 for r in self.rows if r.outcome is outcome)
-
-
-def _parse(text: str) -> list[tuple[int, dict[str, str]]]:
-    try:
-        return _read(text)
-    except csv.Error as exc:  # a stray carriage return, a NUL...: not a CSV file this import can read
-        raise InvalidInput(
-            f"The file is not readable as CSV ({exc}).",
-            errors=[field_error("file", str(exc), code="csv")],
-        ) from exc
-
-
-def _read(text: str) -> list[tuple[int, dict[str, str]]]:
-    # newline="": the csv module reads line endings itself (\r\n, \n or \r), as its documentation asks.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    unknown = [h for h in header if h not in COLUMNS]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if unknown or missing:
-        problems = [f"unknown columns: {', '.join(unknown)}"] if unknown else []
-        problems += [f"missing columns: {', '.join(missing)}"] if missing else []
-        raise InvalidInput(
-            f"The header is not one this import reads ({'; '.join(problems)}). Columns: {', '.join(COLUMNS)}.",
-            errors=[field_error("file", "; ".join(problems), code="header")],
-        )
-    reader.fieldnames = header
-    rows = []
-    for raw in reader:
-        rows.append(
-            (reader.line_num, {k: v.strip() for k, v in raw.items() if k and v is not None and v.strip()})
-        )
-        if len(rows) > MAX_ROWS:
-            raise InvalidInput(f"At most {MAX_ROWS:,} rows per file: split the export.", errors=[])
-    return rows
+        return import_files.count(self.rows, outcome)
 
 
 def _validate(line: int, cells: dict[str, str]) -> tuple[ImportRow | None, RowReport]:
     try:
         row = ImportRow.model_validate(cells)
     except ValidationError as exc:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]) or "row", "message": e["msg"]} for e in exc.errors()
-        ]
+        errors = import_files.validation_errors(exc)
         return None, RowReport(line, cells.get("case_reference"), RowOutcome.INVALID, errors)
     return row, RowReport(line, row.case_reference, RowOutcome.UNCHANGED)
 
@@ -171,7 +100,7 @@ async def import_care_leavers(
     session: AsyncSession, principal: Principal, text: str, *, mode: ImportMode, dry_run: bool
 ) -> ImportReport:
     assert principal.local_authority_id is not None
-    parsed = [_validate(line, cells) for line, cells in _parse(text)]
+    parsed = [_validate(line, cells) for line, cells in import_files.read(text, COLUMNS, REQUIRED_COLUMNS)]
     seen: dict[str, int] = {}
     for row, line_report in parsed:
         if row is None:
@@ -234,22 +163,8 @@ async def import_care_leavers(
     if not result.imported:
         session.expunge_all()  # nothing is written: the caller's unit of work commits an empty change
         if invalid and mode is ImportMode.ALL_OR_NOTHING and not dry_run:
-            bad = result.count(RowOutcome.INVALID)
-            raise ImportRejected(
-                f"{bad} row{'s' if bad != 1 else ''} cannot be imported, so nothing was (all or nothing).",
-                errors=[
-                    {
-                        "location": "body",
-                        "pointer": f"#/rows/{r.line}",
-                        "field": f"line {r.line}",
-                        "message": "; ".join(f"{e['field']}: {e['message']}" for e in r.errors),
-                        "code": "row",
-                    }
-                    for r in result.rows
-                    if r.outcome is RowOutcome.INVALID
-                ],
-                report=report_dict(result),
-            )
+            detail, errors = import_files.refusal(result.rows)
+            raise ImportRejected(detail, errors=errors, report=report_dict(result))
         return result
     for person in changed:
         session.add(person)
@@ -280,14 +195,6 @@ def report_dict(report: ImportReport) -> dict[str, Any]:
         "mode": report.mode.value,
         "dry_run": report.dry_run,
         "imported": report.imported,
-        "counts": {o.value: report.count(o) for o in RowOutcome},
-        "rows": [
-            {
-                "line": r.line,
-                "case_reference": r.case_reference,
-                "outcome": r.outcome.value,
-                "errors": r.errors,
-            }
-            for r in report.rows
-        ],
+        "counts": import_files.counts(report.rows),
+        "rows": import_files.rows_dict(report.rows),
     }

@@ -12,7 +12,7 @@ from app.api.problems import problem_responses
 from app.auth.deps import LaAdmin, Manager, Staff, StaffOrSelf
 from app.auth.enums import ConsentRecipient
 from app.auth.schemas import InvitedUserRead
-from app.care_leavers import imports, service, timeline
+from app.care_leavers import episode_imports, import_files, imports, service, ssda903, timeline
 from app.care_leavers.circumstances import CircumstanceEntry
 from app.care_leavers.enums import CircumstanceKind, RecordStatus
 from app.care_leavers.errors import ImportTooLarge
@@ -27,6 +27,7 @@ from app.care_leavers.schemas import (
     ClosureCreate,
     ConsentCreate,
     ConsentRead,
+    EpisodeImportReportRead,
     ImportReportRead,
     LegalStatusOverrideCreate,
     LegalStatusRead,
@@ -143,25 +144,71 @@ async def import_care_leavers(
     ],
     principal: LaAdmin,
     session: SessionDep,
-    mode: Annotated[imports.ImportMode, Query(description="all_or_nothing: one bad row stops the import")] = (
-        imports.ImportMode.ALL_OR_NOTHING
-    ),
+    mode: Annotated[
+        import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
+    ] = (import_files.ImportMode.ALL_OR_NOTHING),
     dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
 ) -> ImportReportRead:
     """Every row is checked and reported by line number. Rows are matched on the case reference, so
     importing the same file twice changes nothing. In all_or_nothing mode a bad row is a 422 whose
     `report` lists every row, and nothing is imported."""
-    raw = await file.read(MAX_IMPORT_BYTES + 1)
+    text = _upload_text(await file.read(MAX_IMPORT_BYTES + 1))
+    report = await imports.import_care_leavers(session, principal, text, mode=mode, dry_run=dry_run)
+    return ImportReportRead.model_validate(imports.report_dict(report))
+
+
+_EPISODES_EXAMPLE = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+    "MOSAIC-100234,01/09/2021,S,V2,N1,U6,PR1,01/03/2022,X1,,NG5,NG7,SC012345\n"
+    "MOSAIC-100234,01/03/2022,L,C2,N1,U6,PR1,14/05/2024,E17,,NG5,NG7,SC012345\n"
+)
+
+
+@router.post(
+    "/care-episode-imports",
+    summary="Import care episodes from the SSDA903 Episodes table",
+    responses=problem_responses(401, 403, 413),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {"examples": {"episodes": {"value": {"file": _EPISODES_EXAMPLE}}}}
+            }
+        }
+    },
+)
+async def import_care_episodes(
+    file: Annotated[
+        UploadFile,
+        File(
+            description=f"CSV, UTF-8, header row; the SSDA903 Episodes columns: {', '.join(ssda903.COLUMNS)}"
+        ),
+    ],
+    principal: LaAdmin,
+    session: SessionDep,
+    mode: Annotated[
+        import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
+    ] = import_files.ImportMode.ALL_OR_NOTHING,
+    dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
+) -> EpisodeImportReportRead:
+    """CHILD is a case reference in your council. A child's episodes in the file replace theirs from the
+    first DECOM it gives them (earlier episodes stay), so sending this month's extract again changes only
+    what changed. Each episode is checked as `/care-episodes` checks it; a child with a bad row has none of
+    their rows imported, and in all_or_nothing mode a bad row is a 422 whose `report` lists every row."""
+    text = _upload_text(await file.read(MAX_IMPORT_BYTES + 1))
+    report = await episode_imports.import_care_episodes(session, principal, text, mode=mode, dry_run=dry_run)
+    return EpisodeImportReportRead.model_validate(episode_imports.report_dict(report))
+
+
+def _upload_text(raw: bytes) -> str:
+    """An import's file as text: at most 10 MB (413 over it), UTF-8 (with or without the mark Excel adds)."""
     if len(raw) > MAX_IMPORT_BYTES:
         raise ImportTooLarge(f"The file is over {MAX_IMPORT_BYTES // (1024 * 1024)} MB: split the export.")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidInput(
             "The file is not UTF-8: save it as 'CSV UTF-8'.", errors=[field_error("file", "not UTF-8")]
         ) from exc
-    report = await imports.import_care_leavers(session, principal, text, mode=mode, dry_run=dry_run)
-    return ImportReportRead.model_validate(imports.report_dict(report))
 
 
 @router.get("/{care_leaver_id:uuid}", summary="Get a care leaver", responses=problem_responses(401, 403, 404))

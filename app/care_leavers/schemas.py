@@ -382,3 +382,72 @@ class ImportReportRead(BaseModel):
     imported: bool
     counts: dict[str, int]
     rows: list[ImportRowRead]
+
+
+class EpisodeImportPersonRead(BaseModel):
+    case_reference: str = Field(description="The file's CHILD: the record's case reference in your council")
+    care_leaver_id: uuid.UUID | None = Field(description="Null when no record has that case reference")
+    outcome: str = Field(
+        description="changed (episodes recorded, corrected or removed), unchanged, or invalid (none of "
+        "this child's rows was imported)"
+    )
+    episodes_removed: int = Field(
+        description="Recorded episodes the file no longer holds (kept, marked removed)"
+    )
+    legal_status_before: RecordStatus | None
+    legal_status: RecordStatus | None = Field(description="Derived again after the import; null in a dry run")
+
+
+class EpisodeImportReportRead(BaseModel):
+    """What an SSDA903 episodes import did, or (dry run, or refused) would have done: row by row, and
+    person by person."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mode": "valid_rows",
+                    "dry_run": False,
+                    "imported": True,
+                    "counts": {"created": 2, "updated": 0, "unchanged": 0, "invalid": 1},
+                    "episodes_removed": 0,
+                    "rows": [
+                        {"line": 2, "case_reference": "MOSAIC-1", "outcome": "created", "errors": []},
+                        {"line": 3, "case_reference": "MOSAIC-1", "outcome": "created", "errors": []},
+                        {
+                            "line": 4,
+                            "case_reference": "MOSAIC-2",
+                            "outcome": "invalid",
+                            "errors": [{"field": "LS", "message": "Input should be 'C1', 'C2', ..."}],
+                        },
+                    ],
+                    "people": [
+                        {
+                            "case_reference": "MOSAIC-1",
+                            "care_leaver_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e80",
+                            "outcome": "changed",
+                            "episodes_removed": 0,
+                            "legal_status_before": "not_a_care_leaver",
+                            "legal_status": "former_relevant",
+                        },
+                        {
+                            "case_reference": "MOSAIC-2",
+                            "care_leaver_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e81",
+                            "outcome": "invalid",
+                            "episodes_removed": 0,
+                            "legal_status_before": "eligible",
+                            "legal_status": "eligible",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    mode: str
+    dry_run: bool
+    imported: bool
+    counts: dict[str, int] = Field(description="Rows by outcome: created, updated, unchanged, invalid")
+    episodes_removed: int
+    rows: list[ImportRowRead]
+    people: list[EpisodeImportPersonRead]

@@ -94,6 +94,8 @@ async def test_a_static_path_beside_an_id_is_never_read_as_an_id(
     assert patch.headers["allow"] == "GET"
     imports = await client.get("/v1/care-leavers/imports", headers=admin)
     assert imports.headers["allow"] == "POST"
+    episodes = await client.get("/v1/care-leavers/care-episode-imports", headers=admin)
+    assert episodes.headers["allow"] == "POST"
     # An id that is not a UUID is an address with nothing at it; UUIDs are not case-sensitive.
     assert_problem(await client.get("/v1/care-leavers/not-an-id", headers=admin), 404, "request.not_found")
     upper = str(world.id("p_a1")).upper()

@@ -93,6 +93,7 @@ ADMIN_ONLY = [
     "create_partner_organisation",
     "list_audit_events",
     "import_care_leavers",
+    "import_care_episodes",
     "set_service_contacts",
     "start_offer_draft",
     "get_offer_draft",

@@ -331,6 +331,17 @@ ENTRIES: dict[str, Entry] = {
             )
         },
     ),
+    "POST /v1/care-leavers/care-episode-imports": Entry(
+        only(ADMINS),
+        lambda w: "/v1/care-leavers/care-episode-imports",
+        files=lambda w, a: {
+            "file": (
+                "episodes.csv",
+                b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n",
+                "text/csv",
+            )
+        },
+    ),
     "GET /v1/care-leavers/{care_leaver_id}/entitlements": Entry(
         person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/entitlements",

@@ -217,9 +217,10 @@ def test_rate_limits_and_unavailability_say_when_to_retry(spec: dict[str, Any]) 
 
 
 def test_files_are_binary(spec: dict[str, Any]) -> None:
-    body = spec["paths"]["/v1/care-leavers/imports"]["post"]["requestBody"]["content"]["multipart/form-data"]
-    schema = _resolve(spec, body["schema"])
-    assert schema["properties"]["file"]["format"] == "binary"
+    for path in ("/v1/care-leavers/imports", "/v1/care-leavers/care-episode-imports"):
+        body = spec["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]
+        schema = _resolve(spec, body["schema"])
+        assert schema["properties"]["file"]["format"] == "binary", path
 
 
 def test_contact_and_servers_are_set(spec: dict[str, Any]) -> None:
