@@ -14,12 +14,13 @@ from app.advisers.router import allocations_router as adviser_allocations_router
 from app.advisers.router import router as advisers_router
 from app.api import health
 from app.api.docs import install_docs
-from app.api.middleware import BodyLimitMiddleware, PrivacyHeadersMiddleware, RequestContextMiddleware
+from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.openapi import CONTACT, DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.audit.router import router as audit_router
 from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
+from app.auth.router import public_router as auth_public_router
 from app.auth.router import router as auth_router
 from app.care_leavers.episodes_router import router as care_episodes_router
 from app.care_leavers.router import details_router as care_leaver_details_router
@@ -32,6 +33,8 @@ from app.db.session import Database
 from app.decisions.router import me_router as care_leaver_me_router
 from app.decisions.router import record_router as care_leaver_entitlements_router
 from app.entitlements.drafts_router import router as offer_drafts_router
+from app.entitlements.fast_path import PublishedOfferMiddleware
+from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
@@ -40,6 +43,7 @@ from app.wiring import wire
 
 ROUTERS = [
     health.router,
+    auth_public_router,
     auth_router,
     local_authorities_router,
     entitlements_router,
@@ -82,23 +86,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
         separate_input_output_schemas=False,
+        # FastAPI's native OpenTelemetry looks up the global tracer, meter and logger providers on every
+        # request to see whether any is configured (about 20 us of a 100 us /health/live, issue 12). This
+        # service exports no OpenTelemetry; its record of requests is the JSON access log.
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.db = db
     app.state.jwks = JwksCache()
+    app.state.current_offers = CurrentOffers()
     for router in ROUTERS:
         app.include_router(router)
     install_problem_handlers(app)
     install_openapi(app)
     install_docs(app)
-    # Added first, so it runs inside the request context: a refused body still gets a request id.
+    # Innermost: the public offer from memory, answered with every header the layers below add.
+    app.add_middleware(PublishedOfferMiddleware, offers=app.state.current_offers)
+    # Added before the request context, so it runs inside it: a refused body still gets a request id.
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
         upload_suffixes=("/imports", "/care-episode-imports"),
     )
-    app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -114,10 +124,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ],
             expose_headers=["ETag", "Last-Modified", "Link", "Location", "Retry-After", "X-Request-ID"],
         )
-    # The client address is the peer's unless the peer is a configured proxy (none by default).
-    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_hosts)
-    # Added last, so it is outermost: every response gets its headers, whatever answered it.
-    app.add_middleware(PrivacyHeadersMiddleware)
+    # The client address is the peer's unless the peer is a configured proxy (none by default, and then
+    # there is nothing to rewrite: no layer at all).
+    if settings.trusted_proxy_hosts:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_hosts)
+    # Added last, so it is outermost: every response gets its request id and privacy headers, whatever
+    # answered it (a CORS preflight too).
+    app.add_middleware(RequestContextMiddleware)
     return app
 
 

@@ -1,6 +1,7 @@
 """The ceiling: a bare ASGI app that answers each benchmarked request with the bytes the real app returned.
 
-BENCH_BODIES names a JSON file mapping "METHOD /path?query" to {"status", "content_type", "body"}.
+BENCH_BODIES names a JSON file mapping "METHOD /path?query INM" to {"status", "content_type", "body"}, INM
+being 1 when the request carries If-None-Match (the offer and its 304 share a path, not an answer).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = await receive()
         more = message.get("more_body", False)
     query = scope.get("query_string", b"").decode()
-    key = f"{scope['method']} {scope['path']}{'?' + query if query else ''}"
+    conditional = int(any(name == b"if-none-match" for name, _ in scope["headers"]))
+    key = f"{scope['method']} {scope['path']}{'?' + query if query else ''} {conditional}"
     status, content_type, body = _BODIES.get(key, _DEFAULT)
     headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -16,6 +16,7 @@ from app.core.settings import Environment, Settings
 from app.db.engine import create_engine_for
 from app.db.session import Database
 from app.main import create_app
+from tests.support.clock import ManualClock
 from tests.support.databases import load_demo_data, migrate, throwaway_database
 from tests.support.live_server import live_server
 from tests.support.world import World, build_world
@@ -69,10 +70,13 @@ async def db(app: FastAPI, engine: AsyncEngine, connection: AsyncConnection) -> 
     )
     original = app.state.db
     app.state.db = test_db
+    # What the app remembers of each council's current offer was read in another test's transaction.
+    app.state.current_offers.clear()
     try:
         yield test_db
     finally:
         app.state.db = original
+        app.state.current_offers.clear()
 
 
 @pytest.fixture
@@ -131,6 +135,18 @@ def client_with(
             yield client
 
     return make
+
+
+@pytest.fixture
+def offers_clock(app: FastAPI) -> Iterator[ManualClock]:
+    """The clock by which the app judges its memory of current offers fresh (app.entitlements.published)."""
+    offers = app.state.current_offers
+    clock, original = ManualClock(), offers.clock
+    offers.clock = clock
+    try:
+        yield clock
+    finally:
+        offers.clock = original
 
 
 @pytest.fixture

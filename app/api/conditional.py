@@ -1,7 +1,8 @@
 """Conditional requests (RFC 9110 s13), decided here and nowhere else.
 
 Reads of published data: strong ETags, Last-Modified, 304 when unchanged. The offline app polls the
-offer; a 304 costs one small query and no body.
+offer; a published representation is prepared once (`Prepared`: its bytes, ETag and encoded headers),
+so a 304 costs no query and no body.
 
 Changes to something people edit (a contact entry, an offer draft, a pathway plan version): the client
 names the version it read in `If-Match`, and `require_if_match` is the one rule. Without it, or with
@@ -12,6 +13,8 @@ does not match strongly (a weak `W/` tag never does) is 412, carrying the curren
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any
@@ -114,6 +117,59 @@ def stale(etag: str, *, what: str) -> PreconditionFailed:
     )
 
 
+def strong_etag(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+RawHeaders = tuple[tuple[bytes, bytes], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A JSON representation of published data, prepared once: its bytes, strong ETag, Last-Modified,
+    and the raw headers of its 200 and its 304, so answering it again is a lookup."""
+
+    body: bytes
+    etag: str
+    last_modified: datetime
+    not_modified_headers: RawHeaders = field(repr=False)
+    ok_headers: RawHeaders = field(repr=False)
+
+    @classmethod
+    def of(cls, body: bytes, last_modified: datetime) -> Prepared:
+        etag = strong_etag(body)
+        validators = _validators(etag, last_modified)
+        raw = tuple((name.lower().encode(), value.encode("latin-1")) for name, value in validators.items())
+        ok = (
+            *raw,
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", b"application/json"),
+        )
+        return cls(body, etag, last_modified, raw, ok)
+
+    def answer(
+        self, if_none_match: str | None, if_modified_since: str | None
+    ) -> tuple[int, RawHeaders, bytes]:
+        """Status, headers and body for a GET with these conditional headers."""
+        if is_not_modified(self.etag, self.last_modified, if_none_match, if_modified_since):
+            return 304, self.not_modified_headers, b""
+        return 200, self.ok_headers, self.body
+
+    def response(self, if_none_match: str | None, if_modified_since: str | None) -> Response:
+        status, headers, body = self.answer(if_none_match, if_modified_since)
+        response = Response(body, status_code=status)
+        response.raw_headers = list(headers)
+        return response
+
+
+def _validators(etag: str, last_modified: datetime) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": format_datetime(last_modified, usegmt=True),
+        "Cache-Control": CACHE_CONTROL,
+    }
+
+
 def conditional_response(
     body: bytes,
     *,
@@ -123,18 +179,13 @@ def conditional_response(
     if_modified_since: str | None,
     extra_headers: dict[str, str] | None = None,
 ) -> Response:
-    headers = {
-        "ETag": etag,
-        "Last-Modified": format_datetime(last_modified, usegmt=True),
-        "Cache-Control": CACHE_CONTROL,
-        **(extra_headers or {}),
-    }
-    if _not_modified(etag, last_modified, if_none_match, if_modified_since):
+    headers = {**_validators(etag, last_modified), **(extra_headers or {})}
+    if is_not_modified(etag, last_modified, if_none_match, if_modified_since):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
 
 
-def _not_modified(
+def is_not_modified(
     etag: str, last_modified: datetime, if_none_match: str | None, if_modified_since: str | None
 ) -> bool:
     if if_none_match is not None:

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api.deps import PUBLIC, get_database
+from app.api.deps import PublicRoute, database_of
 from app.api.problems import problem_responses
 from app.core.errors import ServiceUnavailable
 from app.db.migrations import current_revision, expected_head
 
-router = APIRouter(tags=["Operations"], dependencies=[PUBLIC])
+router = APIRouter(tags=["Operations"], route_class=PublicRoute)
 
 LIVE_BODY = b'{"status":"ok"}'
 
@@ -51,7 +51,7 @@ async def get_liveness() -> Response:
 async def get_readiness(request: Request) -> Readiness:
     """Ready when the database answers and its schema is at the revision this code expects."""
     try:
-        async with get_database(request).sessionmaker() as session:
+        async with database_of(request).sessionmaker() as session:
             revision = await current_revision(session)
     except (SQLAlchemyError, OSError) as exc:
         raise NotReady("The database is not reachable.", headers={"Retry-After": "5"}) from exc

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -22,53 +22,6 @@ error_log = logging.getLogger("app.errors")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        token = request_id_var.set(request_id)
-        scope.setdefault("state", {})["request_id"] = request_id
-        status = 500
-        started = False
-        begin = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status, started
-            if message["type"] == "http.response.start":
-                started = True
-                status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception:
-            # The traceback goes to the log, keyed by request id; the client gets a bare 500 problem.
-            error_log.exception("unhandled exception")
-            if not started:
-                await internal_error_response()(scope, receive, send_with_id)
-        finally:
-            route = scope.get("route")
-            access_log.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": getattr(route, "path", "-"),
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - begin) * 1000, 2),
-                    "request_id": request_id,
-                },
-            )
-            request_id_var.reset(token)
-
-
 # Most responses carry personal data, or an error about a signed-in request: none may be kept by a
 # browser, a proxy or a shared council PC. A response that sets its own policy (the public offer's
 # `public, no-cache` with an ETag, Swagger UI's files) keeps it.
@@ -79,11 +32,20 @@ API_CONTENT_SECURITY_POLICY = (b"content-security-policy", b"default-src 'none';
 # Browsers sniff a body whose type they doubt; ours are what they say they are.
 NOSNIFF = (b"x-content-type-options", b"nosniff")
 _DEFAULT_HEADERS = (NO_STORE, API_CONTENT_SECURITY_POLICY, NOSNIFF)
+_DEFAULT_NAMES = frozenset(name for name, _ in _DEFAULT_HEADERS)
 
 
-class PrivacyHeadersMiddleware:
-    """Headers every response gets, errors and static files included: the outermost middleware, so a
-    413 from the body limit, a 500, a 404 and a CORS preflight get them too."""
+def new_request_id() -> str:
+    return os.urandom(16).hex()  # what uuid4().hex carries, without building a UUID
+
+
+class RequestContextMiddleware:
+    """The outermost layer: a request id (echoed or new) in the context and the response, one access-log
+    line, the privacy headers on every response (a 413 from the body limit, a 500, a 404 and a CORS
+    preflight included), and a bare 500 problem for an unhandled exception.
+
+    One layer, not three: each pure-ASGI layer costs a call and a `send` wrapper per message.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -92,16 +54,48 @@ class PrivacyHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else new_request_id()
+        token = request_id_var.set(request_id)
+        scope.setdefault("state", {})["request_id"] = request_id
+        id_header = (b"x-request-id", request_id.encode())
+        status = 500
+        started = False
+        begin = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
+                started = True
+                status = message["status"]
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers if name.lower() in _DEFAULT_NAMES}
                 headers.extend(item for item in _DEFAULT_HEADERS if item[0] not in present)
+                headers.append(id_header)
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # The traceback goes to the log, keyed by request id; the client gets a bare 500 problem.
+            error_log.exception("unhandled exception")
+            if not started:
+                await internal_error_response()(scope, receive, send_with_headers)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                route = scope.get("route")
+                access_log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"],
+                        "path": getattr(route, "path", "-"),
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - begin) * 1000, 2),
+                        "request_id": request_id,
+                    },
+                )
+            request_id_var.reset(token)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -109,6 +103,25 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return str(value.decode("latin-1"))
     return None
+
+
+def _framing(scope: Scope) -> tuple[int | None, bool]:
+    """The declared Content-Length, if readable, and whether the body must be counted as it arrives.
+
+    HTTP/1.1 frames a body by its Content-Length, and the server delivers no more than that; without
+    either header there is no body at all. A chunked body, an unreadable length, or HTTP/2 are counted.
+    """
+    declared: int | None = None
+    count = not str(scope.get("http_version", "1.1")).startswith("1")
+    for key, value in scope.get("headers", ()):
+        if key == b"content-length":
+            if value.isdigit():
+                declared = int(value)
+            else:
+                count = True
+        elif key == b"transfer-encoding":
+            count = True
+    return declared, count
 
 
 class BodyTooLarge(StarletteHTTPException):
@@ -139,9 +152,12 @@ class BodyLimitMiddleware:
             return
         path: str = scope.get("path", "")
         limit = self.upload_max_bytes if path.endswith(self.upload_suffixes) else self.max_bytes
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        declared, count = _framing(scope)
+        if declared is not None and declared > limit:
             await _too_large(limit)(scope, receive, send)
+            return
+        if not count:  # the framing already bounds the body (most requests: no body at all)
+            await self.app(scope, receive, send)
             return
         received = 0
 

@@ -1,6 +1,6 @@
 """Route dependencies: every operation declares who may call it, or that it is public.
 
-    @router.get(..., dependencies=[PUBLIC])                       # anyone, no token
+    router = APIRouter(route_class=PublicRoute)                   # anyone, no token
     async def handler(principal: Annotated[Principal, Depends(allow(Role.LA_ADMIN))]): ...
 
 An architecture test fails for a route that does neither.
@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from app.api.deps import PUBLIC, SessionDep, SettingsDep, public
+from app.api.deps import PublicRoute, SessionDep, SettingsDep, is_public
 from app.auth import service
 from app.auth.enums import Role
 from app.auth.errors import NotAuthenticated, RoleNotAllowed
@@ -27,20 +27,20 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", scheme_name="OAuth2", a
 
 
 __all__ = [
-    "PUBLIC",
     "CareLeaverSelf",
     "CurrentPrincipal",
     "LaAdmin",
     "Manager",
+    "PublicRoute",
     "Staff",
     "StaffOrSelf",
     "allow",
     "current_principal",
-    "public",
+    "is_public",
 ]
 
 
-def jwks_cache(request: Request) -> JwksCache:
+async def jwks_cache(request: Request) -> JwksCache:
     cache: JwksCache = request.app.state.jwks
     return cache
 

@@ -10,7 +10,7 @@ from app.api.deps import SessionDep, SettingsDep, get_database
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import STATUS_FOR_KIND, problem_response, problem_responses
 from app.auth import accounts, invitations, service
-from app.auth.deps import PUBLIC, CurrentPrincipal, LaAdmin, Staff, allow
+from app.auth.deps import CurrentPrincipal, LaAdmin, PublicRoute, Staff, allow
 from app.auth.enums import Role, SubjectKind
 from app.auth.errors import (
     CurrentPasswordWrong,
@@ -45,6 +45,8 @@ from app.core.errors import DomainError, InvalidInput, field_error
 from app.db.session import Database
 from app.local_authorities.schemas import LocalAuthorityRef
 
+# Signing in and redeeming an invitation are open to anyone; the rest of sign-in needs a token.
+public_router = APIRouter(prefix="/v1", tags=["Sign-in"], route_class=PublicRoute)
 router = APIRouter(prefix="/v1", tags=["Sign-in"])
 accounts_router = APIRouter(prefix="/v1", tags=["Accounts"])
 
@@ -58,10 +60,9 @@ def _client_host(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-@router.post(
+@public_router.post(
     "/auth/token",
     summary="Sign in, or refresh a token",
-    dependencies=[PUBLIC],
     responses=problem_responses(InvalidGrant(), TooManyAttempts(retry_after=30)),
 )
 async def create_token(
@@ -105,10 +106,9 @@ def _missing(field: str) -> InvalidInput:
     )
 
 
-@router.post(
+@public_router.post(
     "/auth/invitation",
     summary="Redeem an invitation",
-    dependencies=[PUBLIC],
     responses=problem_responses(InvalidInvitation(), TooManyAttempts(retry_after=30)),
 )
 async def redeem_invitation(

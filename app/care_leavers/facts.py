@@ -25,6 +25,12 @@ _ENGINE_STATUS = {
 }
 
 
+def reads_care_history(status: RecordStatus | None) -> bool:
+    """Whether `facts_from_record` reads the care history with this status (otherwise the engine is
+    given the status itself), so a caller can leave out working it out."""
+    return status not in _ENGINE_STATUS
+
+
 def facts_from_record(
     person: CareLeaver,
     gss_code: str,

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 AfterRollback = Callable[[AsyncSession], Awaitable[None]]
 _AFTER_ROLLBACK = "after_rollback"
+_AFTER_COMMIT = "after_commit"
 
 
 def after_rollback(session: AsyncSession, write: AfterRollback) -> None:
@@ -21,6 +22,14 @@ def after_rollback(session: AsyncSession, write: AfterRollback) -> None:
     For records that must survive the failure they describe: a refused sign-in, a replayed refresh token.
     """
     session.info.setdefault(_AFTER_ROLLBACK, []).append(write)
+
+
+def after_commit(session: AsyncSession, effect: Callable[[], None]) -> None:
+    """Ask the unit of work to run `effect` once this transaction has committed (never if it rolls back).
+
+    For what other requests may see only once the change is durable: forgetting a cached answer.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(effect)
 
 
 class Database:
@@ -41,9 +50,12 @@ class Database:
                 yield session
                 await session.commit()
             except BaseException:
+                session.info.pop(_AFTER_COMMIT, None)
                 await session.rollback()
                 await self._run_after_rollback(session.info.pop(_AFTER_ROLLBACK, []))
                 raise
+            for effect in session.info.pop(_AFTER_COMMIT, []):
+                effect()
 
     async def _run_after_rollback(self, writes: list[AfterRollback]) -> None:
         if not writes:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import uk_today, utc_now
-from app.decisions.repository import DecisionRepository, PersonInputs
+from app.decisions.repository import DecisionRepository, PersonInputs, Row
 from app.decisions.timeline import Offers, timeline_rows
 from app.entitlements.published import prepared
 from app.entitlements.repository import OfferRepository
@@ -30,17 +30,17 @@ async def _offers(session: AsyncSession, local_authority_id: uuid.UUID) -> Offer
     return Offers.of([await prepared(repository, pointer) for pointer in pointers])
 
 
-async def _store(
-    session: AsyncSession, inputs: list[PersonInputs], offers: dict[uuid.UUID, Offers], today: date
-) -> None:
+def _rows(
+    inputs: list[PersonInputs], offers: dict[uuid.UUID, Offers], today: date
+) -> tuple[list[Row], list[Row]]:
     now = utc_now()
-    decisions: list[dict[str, Any]] = []
-    statuses: list[dict[str, Any]] = []
+    decisions: list[Row] = []
+    statuses: list[Row] = []
     for person in inputs:
         found = timeline_rows(person, offers[person.person.local_authority_id], today, now)
         decisions += found[0]
         statuses += found[1]
-    await DecisionRepository(session).replace([i.person.id for i in inputs], decisions, statuses)
+    return decisions, statuses
 
 
 async def refresh_people(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
@@ -53,7 +53,7 @@ async def refresh_people(session: AsyncSession, care_leaver_ids: Collection[uuid
         inputs = await repository.inputs(ids[start : start + BATCH])
         for council in {i.person.local_authority_id for i in inputs} - offers.keys():
             offers[council] = await _offers(session, council)
-        await _store(session, inputs, offers, today)
+        await repository.replace([i.person.id for i in inputs], *_rows(inputs, offers, today))
 
 
 async def refresh_after_records_change(session: AsyncSession, care_leaver_ids: Collection[uuid.UUID]) -> None:
@@ -74,9 +74,10 @@ async def recompute_council(
     ids = await repository.people_of_council(local_authority_id)
     offers = {local_authority_id: await _offers(session, local_authority_id)}
     today = uk_today()
+    await repository.clear_council(local_authority_id)  # one statement a table, not one a batch
     for start in range(0, len(ids), BATCH):
         batch = await repository.inputs(ids[start : start + BATCH])
-        await _store(session, batch, offers, today)
+        await repository.insert(*_rows(batch, offers, today))
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
     return len(ids)

@@ -29,13 +29,12 @@ from typing import Any
 
 from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.episode_status import history_on
-from app.care_leavers.facts import facts_from_record
+from app.care_leavers.facts import facts_from_record, reads_care_history
 from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
 from app.core.clock import UK
 from app.core.dates import birthday
-from app.core.types import uuid7
-from app.decisions.repository import PersonInputs
+from app.decisions.repository import PersonInputs, Row
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules import Result
 from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Explained
@@ -147,15 +146,37 @@ def _stored_answer(entitlement: CompiledEntitlement, p: Person) -> Answer:
     return OUTCOME_OF[outcome].value, pence, tuple(missing) if outcome == UNKNOWN else (), tuple(reasons)
 
 
-def _answers(
-    offer: PublishedOffer, facts: dict[str, object], day: date
-) -> tuple[list[tuple[str, Answer]], Person]:
-    """As `evaluate_offer`: the same checks, the council asked about defaulting to the offer's."""
+@dataclass(frozen=True, slots=True)
+class _Answered:
+    """One date's answers, and for each entitlement the next date its answer may change by itself."""
+
+    offer: PublishedOffer
+    facts: dict[str, object]
+    results: list[tuple[str, Answer]]
+    next_change: list[date | None]
+
+
+def _answers(offer: PublishedOffer, facts: dict[str, object], day: date, last: _Answered | None) -> _Answered:
+    """As `evaluate_offer`: the same checks, the council asked about defaulting to the offer's. With the
+    same facts and version as `last`, an answer is carried over until its own next change date: the
+    engine's change dates are where it may change by itself (`CompiledEntitlement.change_candidates`)."""
     _check_consistent(facts, day)
     if facts.get("local_authority") is None:
         facts = {**facts, "local_authority": offer.pointer.gss_code}
-    person = Person(facts, day)
-    return [(e.code, _stored_answer(e, person)) for e in offer.compiled.entitlements], person
+    carried = last if last is not None and last.offer is offer and last.facts == facts else None
+    person: Person | None = None
+    results: list[tuple[str, Answer]] = []
+    next_change: list[date | None] = []
+    for n, entitlement in enumerate(offer.compiled.entitlements):
+        if carried is not None and ((until := carried.next_change[n]) is None or day < until):
+            results.append(carried.results[n])
+            next_change.append(until)
+            continue
+        if person is None:
+            person = Person(facts, day)
+        results.append((entitlement.code, _stored_answer(entitlement, person)))
+        next_change.append(min((d for d in entitlement.change_candidates(person) if d > day), default=None))
+    return _Answered(offer, facts, results, next_change)
 
 
 def _explained(offer: PublishedOffer, facts: dict[str, object], day: date) -> list[tuple[str, Answer]]:
@@ -179,18 +200,26 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
             fixed.add(uk_day(override.ended_at))
     points: list[Point] = []
     day = start
+    answered: _Answered | None = None
     while True:
         snapshot = snapshots.on(day)
         decision = decide_loaded(person, day, snapshot, inputs.overrides, inputs.episodes)
         details = {kind: entry.details for kind, entry in snapshot.items()}
-        care = history_on(born, inputs.episodes, day)[0] if inputs.episodes else None
-        facts = facts_from_record(person, inputs.gss_code, details, decision.status, day, care)
         offer = offers.in_force(day)
         results: list[tuple[str, Answer]] = []
-        if offer is not None and explain:
-            results = _explained(offer, facts, day)
-        elif offer is not None:
-            results, _ = _answers(offer, facts, day)
+        candidates = {d for d in fixed if d > day}
+        if offer is not None:  # before the first version only the status is stored
+            care = None
+            if inputs.episodes and reads_care_history(decision.status):
+                care = history_on(born, inputs.episodes, day)[0]
+            facts = facts_from_record(person, offer.pointer.gss_code, details, decision.status, day, care)
+            if explain:
+                results = _explained(offer, facts, day)
+                candidates |= offer.compiled.change_dates(facts, day)
+            else:
+                answered = _answers(offer, facts, day, answered)
+                results = answered.results
+                candidates.update(d for d in answered.next_change if d is not None)
         residence = details.get(CircumstanceKind.RESIDENCE)
         points.append(
             Point(
@@ -201,9 +230,6 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
                 results,
             )
         )
-        candidates = {d for d in fixed if d > day}
-        if offer is not None:
-            candidates |= offer.compiled.change_dates(facts, day)
         if decision.valid_until is not None:
             candidates.add(decision.valid_until + ONE_DAY)
         if (change := snapshots.next_change(day)) is not None:
@@ -223,68 +249,68 @@ def _brief(result: Result) -> Answer:
     )
 
 
-def rows(
-    inputs: PersonInputs, points: list[Point], now: datetime
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Merged stretches as rows for Core inserts: (decisions, status periods)."""
+def rows(inputs: PersonInputs, points: list[Point], now: datetime) -> tuple[list[Row], list[Row]]:
+    """Merged stretches as rows, in the repository's column order (`DECISION_COLUMNS`,
+    `STATUS_COLUMNS`): (decisions, status periods), each in the order its stretch begins."""
     person = inputs.person
+    council, someone = person.local_authority_id, person.id
     ends = [p.day - ONE_DAY for p in points[1:]] + [None]
-    decisions: list[dict[str, Any]] = []
-    open_rows: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+    decisions: list[Row] = []
+    # Per entitlement, the stretch still open: (what must stay equal to extend it, its first day, its
+    # place in `decisions`); written out when it ends.
+    open_rows: dict[str, tuple[tuple[Any, ...], date, int]] = {}
+
+    def close(code: str, valid_to: date | None) -> None:
+        key, valid_from, at = open_rows.pop(code)
+        (outcome, pence, missing, reasons), version_id, number, district = key
+        decisions[at] = (
+            council,
+            someone,
+            code,
+            valid_from,
+            valid_to,
+            outcome,
+            pence,
+            version_id,
+            number,
+            district,
+            missing,
+            reasons,
+            now,
+        )
+
+    previous_end: date | None = None
     for point, valid_to in zip(points, ends, strict=True):
         offer = point.offer
         seen = set()
         for code, answer in point.results:
             assert offer is not None
             seen.add(code)
-            key = (*answer, offer.pointer.version_id, point.district)
+            key = (answer, offer.pointer.version_id, offer.pointer.number, point.district)
             current = open_rows.get(code)
-            if current is not None and current[0] == key:
-                current[1]["valid_to"] = valid_to
-                continue
-            outcome, pence, missing, reasons = answer
-            row = {
-                "id": uuid7(),
-                "local_authority_id": person.local_authority_id,
-                "care_leaver_id": person.id,
-                "entitlement_code": code,
-                "valid_from": point.day,
-                "valid_to": valid_to,
-                "outcome": outcome,
-                "amount_pence": pence,
-                "offer_version_id": offer.pointer.version_id,
-                "offer_version": offer.pointer.number,
-                "district_gss_code": point.district,
-                "missing_facts": list(missing),
-                "reasons": [list(r) for r in reasons],
-                "computed_at": now,
-            }
-            decisions.append(row)
-            open_rows[code] = (key, row)
+            if current is not None:
+                if current[0] == key:
+                    continue
+                close(code, previous_end)
+            open_rows[code] = (key, point.day, len(decisions))
+            decisions.append(())
         for code in [c for c in open_rows if c not in seen]:
-            del open_rows[code]  # withdrawn from the version now in force: no row until it returns
-    statuses: list[dict[str, Any]] = []
-    for point, valid_to in zip(points, ends, strict=True):
-        if statuses and statuses[-1]["status"] == point.status:
-            statuses[-1]["valid_to"] = valid_to
-            continue
-        statuses.append(
-            {
-                "id": uuid7(),
-                "local_authority_id": person.local_authority_id,
-                "care_leaver_id": person.id,
-                "valid_from": point.day,
-                "valid_to": valid_to,
-                "status": point.status,
-                "computed_at": now,
-            }
-        )
+            close(code, previous_end)  # withdrawn from the version now in force: no row until it returns
+        previous_end = valid_to
+    for code in list(open_rows):
+        close(code, None)
+    statuses: list[Row] = []
+    started = 0
+    for n, point in enumerate(points):
+        if n + 1 == len(points) or points[n + 1].status != point.status:
+            statuses.append((council, someone, points[started].day, ends[n], point.status, now))
+            started = n + 1
     return decisions, statuses
 
 
 def timeline_rows(
     inputs: PersonInputs, offers: Offers, today: date, now: datetime, *, explain: bool = False
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[list[Row], list[Row]]:
     return rows(inputs, walk(inputs, offers, today, explain=explain), now)
 
 

@@ -6,9 +6,10 @@ your last change) in `If-Match`. Young people see nothing until the draft is pub
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import APIRouter, Body, Depends, Request, Response
 
 from app.api.conditional import if_match_header
 from app.api.deps import SessionDep
@@ -17,7 +18,9 @@ from app.auth.deps import allow
 from app.auth.enums import Role
 from app.auth.principal import Principal
 from app.core.clock import uk_today, utc_now
+from app.db.session import after_commit
 from app.entitlements import drafts
+from app.entitlements.fast_path import current_offers
 from app.entitlements.router import CodePath, GssPath
 from app.entitlements.schemas import (
     EntitlementRead,
@@ -216,6 +219,7 @@ _PUBLISHED_HEADERS = {
     },
 )
 async def publish_offer_draft(
+    request: Request,
     gss_code: GssPath,
     principal: Admin,
     session: SessionDep,
@@ -231,6 +235,8 @@ async def publish_offer_draft(
     publication = await drafts.publish_draft(
         session, principal, gss_code, body, if_match=if_match, now=utc_now()
     )
+    # This worker answers with the new version as soon as it is committed; the others within a second.
+    after_commit(session, partial(current_offers(request).forget, gss_code))
     headers = {"ETag": publication.offer.etag, "Location": f"/v1/local-authorities/{gss_code}/offer"}
     status = 201 if publication.created else 200
     return Response(

@@ -1,21 +1,26 @@
 """Published offers, prepared once per version: pre-serialised bytes, strong ETags and compiled rules.
 
 A published version never changes, so everything derived from it is cached in the process keyed by
-the version's id: correct across workers without coordination (each finds the current version
-with one query, then uses or fills its own cache). Publishing evicts the council's entries to free
-memory; a stale entry could never be served, because a new version has a new id.
+the version's id (`cache`): shared by every app in the process, and never stale, because a new version
+has a new id. Publishing evicts the council's entries to free memory.
+
+Which version is current is another matter: `CurrentOffers`, one per app, remembers each council's
+current version for `RECHECK_SECONDS` after reading it, so a poll of the offer (or its 304) touches no
+database. The worker that publishes forgets the council once the publication commits, so its next
+answer is the new version; every other worker reads the pointer again within `RECHECK_SECONDS`.
 """
 
 from __future__ import annotations
 
-import hashlib
+import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from app.api.conditional import Prepared
 from app.core.types import format_pence
 from app.entitlements.models import Entitlement, OfferVersion
 from app.entitlements.repository import OfferRepository, VersionPointer
@@ -34,16 +39,31 @@ from app.entitlements.schemas import (
 from app.local_authorities.schemas import LocalAuthorityRef
 
 CACHE_SIZE = 64  # versions: two councils' current offers plus the past versions asked about
+# How long a worker trusts its knowledge of a council's current version before reading it again: how
+# late, at most, a worker that did not publish serves a new version. One indexed query a second per
+# council per worker is nothing; a second's delay on a council's publication is nothing either.
+RECHECK_SECONDS = 1.0
+# Once a council's memory is stale, one request reads it again while the others are answered from the
+# stale memory (not all 64 at once: that stalled every request for a moment each second). If that
+# request fails, another tries once this has passed.
+REREAD_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
 class PublishedOffer:
     pointer: VersionPointer
-    body: bytes  # the whole offer, as OfferRead
-    etag: str
-    entitlements: Mapping[str, bytes]  # code -> EntitlementRead, in code order
+    document: Prepared  # the whole offer, as OfferRead
+    entitlements: Mapping[str, Prepared]  # code -> EntitlementRead, in code order
     categories: Mapping[str, str]  # code -> category, for filtering the list
     compiled: CompiledOffer
+
+    @property
+    def body(self) -> bytes:
+        return self.document.body
+
+    @property
+    def etag(self) -> str:
+        return self.document.etag
 
 
 class _Cache:
@@ -70,8 +90,73 @@ class _Cache:
 cache = _Cache(CACHE_SIZE)
 
 
-def strong_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+# A council's version now (None), or in force at the end of a date asked (the instant before the next
+# UK midnight): the GSS code and that instant.
+OfferKey = tuple[str, datetime | None]
+MAX_REMEMBERED = 256  # keys: the councils' current versions and the dates people ask about
+
+
+class CurrentOffers:
+    """Which version answers for a council now, or on a date, trusted for `recheck_seconds` after it was
+    read and for as long as one request is reading it again (at most `REREAD_TIMEOUT_SECONDS` more).
+
+    A date's version can change only by a publication before that date ends, so the same rules hold for
+    it: today's or a later date's changes with a publication now, an earlier date's never does.
+    `generation` moves whenever a council is forgotten, so a read that began before a publication
+    committed cannot store the version it replaced (`remember` refuses it).
+    """
+
+    def __init__(
+        self, recheck_seconds: float = RECHECK_SECONDS, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.recheck_seconds = recheck_seconds
+        self.clock = clock
+        self.generation = 0
+        self._entries: dict[OfferKey, tuple[PublishedOffer, float]] = {}
+        self._rereading: dict[OfferKey, float] = {}  # when a request began reading it again
+
+    def answerable(self, gss_code: str, before: datetime | None = None) -> PublishedOffer | None:
+        """The version for a council (now, or up to `before`), if memory may answer now (no side effect)."""
+        key = (gss_code, before)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        now = self.clock()
+        if now - entry[1] < self.recheck_seconds:
+            return entry[0]
+        began = self._rereading.get(key)
+        return entry[0] if began is not None and now - began < REREAD_TIMEOUT_SECONDS else None
+
+    def answerable_or_reread(self, gss_code: str, before: datetime | None = None) -> PublishedOffer | None:
+        """As `answerable`; when that is None, the caller is the one to read it again (and `remember`)."""
+        found = self.answerable(gss_code, before)
+        if found is None:
+            self._rereading[(gss_code, before)] = self.clock()
+        return found
+
+    def remember(
+        self, offer: PublishedOffer, before: datetime | None = None, *, generation: int, read_at: float
+    ) -> None:
+        """Store the version a read found at `read_at`, unless a council was forgotten since."""
+        key = (offer.pointer.gss_code, before)
+        self._rereading.pop(key, None)
+        if generation != self.generation:
+            return
+        self._entries.pop(key, None)  # to the end: the oldest go first when there are too many
+        self._entries[key] = (offer, read_at)
+        while len(self._entries) > MAX_REMEMBERED:
+            del self._entries[next(iter(self._entries))]
+
+    def forget(self, gss_code: str) -> None:
+        self.generation += 1
+        for table in (self._entries, self._rereading):
+            for key in [key for key in table if key[0] == gss_code]:
+                del table[key]
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()
+        self._rereading.clear()
 
 
 async def prepared(repository: OfferRepository, pointer: VersionPointer) -> PublishedOffer:
@@ -95,13 +180,12 @@ def build(pointer: VersionPointer, version: OfferVersion, places: Places) -> Pub
         notes=version.notes,
         entitlements=reads,
     )
-    body = document.model_dump_json().encode()
+    modified = pointer.published_at
     by_code = sorted(reads, key=lambda r: r.code)
     return PublishedOffer(
         pointer=pointer,
-        body=body,
-        etag=strong_etag(body),
-        entitlements={r.code: r.model_dump_json().encode() for r in by_code},
+        document=Prepared.of(document.model_dump_json().encode(), modified),
+        entitlements={r.code: Prepared.of(r.model_dump_json().encode(), modified) for r in by_code},
         categories={r.code: r.category.value for r in by_code},
         compiled=compile_offer((engine_data(e) for e in version.entitlements), places),
     )

@@ -13,8 +13,9 @@ from app.api.conditional import (
     conditional_headers_doc,
     conditional_response,
     not_modified_doc,
+    strong_etag,
 )
-from app.api.deps import PUBLIC, SessionDep
+from app.api.deps import PublicRoute, SessionDep
 from app.api.pagination import PUBLIC_LIST, CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.core.clock import uk_today, utc_now
@@ -23,7 +24,7 @@ from app.core.schemas import AsOfDate
 from app.entitlements import service
 from app.entitlements.enums import Category
 from app.entitlements.errors import EntitlementNotFound, FactsInvalid, OfferNotPublished
-from app.entitlements.published import strong_etag
+from app.entitlements.fast_path import current_offers
 from app.entitlements.schemas import (
     EligibilityCheck,
     EligibilityReport,
@@ -33,7 +34,7 @@ from app.entitlements.schemas import (
 from app.local_authorities.errors import LocalAuthorityNotFound
 
 # The published offer and the calculator are public information: no sign-in.
-router = APIRouter(dependencies=[PUBLIC])
+router = APIRouter(route_class=PublicRoute)
 
 GssPath = Annotated[
     str, Path(pattern=r"^E\d{8}$", description="ONS GSS code of the council", examples=["E10000024"])
@@ -76,6 +77,7 @@ def _ok(model: type[Any]) -> dict[int | str, dict[str, Any]]:
     responses={**_ok(OfferRead), **problem_responses(UNKNOWN_COUNCIL, NOT_PUBLISHED)},
 )
 async def get_offer(
+    request: Request,
     gss_code: GssPath,
     session: SessionDep,
     on: OnQuery = None,
@@ -87,14 +89,9 @@ async def get_offer(
     Public. Send the last `ETag` in `If-None-Match` to get 304 while the offer is unchanged; the ETag
     changes when the council publishes a new version. `on` gives the version in force on that date.
     """
-    offer = await service.get_offer(session, gss_code, on=on, now=utc_now())
-    return conditional_response(
-        offer.body,
-        etag=offer.etag,
-        last_modified=offer.pointer.published_at,
-        if_none_match=if_none_match,
-        if_modified_since=if_modified_since,
-    )
+    current = current_offers(request)
+    offer = await service.get_offer(session, gss_code, on=on, now=utc_now(), current=current)
+    return offer.document.response(if_none_match, if_modified_since)
 
 
 @router.get(
@@ -117,7 +114,8 @@ async def list_entitlements(
 ) -> Response:
     """The entitlements in the council's current offer (or the one in force `on` a date), by code. Public."""
     listing = open_list(request, PUBLIC_LIST, cursor)
-    offer = await service.get_offer(session, gss_code, on=on, now=utc_now())
+    current = current_offers(request)
+    offer = await service.get_offer(session, gss_code, on=on, now=utc_now(), current=current)
     items, after = service.entitlement_page(offer, limit=limit, cursor=listing.after, category=category)
     body, links = listing.raw_page(items, limit, after)
     return conditional_response(
@@ -146,6 +144,7 @@ async def list_entitlements(
     },
 )
 async def get_entitlement(
+    request: Request,
     gss_code: GssPath,
     code: CodePath,
     session: SessionDep,
@@ -154,15 +153,9 @@ async def get_entitlement(
     if_modified_since: IfModifiedSince = None,
 ) -> Response:
     """One entitlement as the current offer (or the one in force `on` a date) describes it. Public."""
-    offer = await service.get_offer(session, gss_code, on=on, now=utc_now())
-    body = service.entitlement_body(offer, code)
-    return conditional_response(
-        body,
-        etag=strong_etag(body),
-        last_modified=offer.pointer.published_at,
-        if_none_match=if_none_match,
-        if_modified_since=if_modified_since,
-    )
+    current = current_offers(request)
+    offer = await service.get_offer(session, gss_code, on=on, now=utc_now(), current=current)
+    return service.entitlement(offer, code).response(if_none_match, if_modified_since)
 
 
 @router.post(
@@ -181,7 +174,7 @@ async def get_entitlement(
         ),
     ),
 )
-async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Response:
+async def check_eligibility(request: Request, check: EligibilityCheck, session: SessionDep) -> Response:
     """For every entitlement in the offer in force on the date asked: eligible, not eligible or unknown, and why.
 
     Public, and nothing is stored. Leave out facts you do not know: an entitlement that depends on them
@@ -192,6 +185,12 @@ async def check_eligibility(check: EligibilityCheck, session: SessionDep) -> Res
     on = check.on or uk_today()
     facts = check.facts.model_dump(exclude_none=True)
     offer, results = await service.check_eligibility(
-        session, check.local_authority, facts, on=on, now=utc_now(), dated=check.on is not None
+        session,
+        check.local_authority,
+        facts,
+        on=on,
+        now=utc_now(),
+        dated=check.on is not None,
+        current=current_offers(request),
     )
     return Response(service.report_body(offer, on, results), media_type="application/json")

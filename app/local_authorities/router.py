@@ -4,14 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
 
-from app.api.deps import PUBLIC, SessionDep
+from app.api.deps import PublicRoute, SessionDep
 from app.api.pagination import PUBLIC_LIST, CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
 from app.local_authorities import service
 from app.local_authorities.errors import LocalAuthorityNotFound
 from app.local_authorities.schemas import LocalAuthorityRead
 
-router = APIRouter(prefix="/v1/local-authorities", tags=["Local authorities"], dependencies=[PUBLIC])
+router = APIRouter(prefix="/v1/local-authorities", tags=["Local authorities"], route_class=PublicRoute)
 
 GssPath = Annotated[
     str, Path(pattern=r"^E\d{8}$", description="ONS GSS code of the council", examples=["E10000024"])

@@ -12,7 +12,9 @@ year (from ten days ago):
 and on the 1st and 15th of each month the stored amounts and missing facts equal the engine's full
 answer, the lists through the API (a district partner, and the county's admin asking district by
 district) equal the same truth, and each person's entitlements through the API (20 people a day, drawn afresh each day)
-equal the stored answers.
+equal the stored answers. On today, the overdue-contact list through the API (each council's admin, every
+page) is exactly the open cases with a contact due before today, and nobody the engine gives no duty to
+keep in touch (a personal adviser; from 21 to 25 one asked for and allocated) has a due date at all.
 
 "The engine applied to the facts on that day" is computed here without the stored timeline's walk: for
 each day, the record's circumstances in force that day (the repository's snapshot query), the status the
@@ -32,7 +34,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.enums import ConsentRecipient
@@ -40,7 +42,7 @@ from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.episode_status import history_on
 from app.care_leavers.facts import facts_from_record
 from app.care_leavers.history import decide_loaded, episodes_of
-from app.care_leavers.models import CareLeaver, Consent
+from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
 from app.care_leavers.repository import CareLeaverRepository
 from app.core.clock import uk_today, utc_now
 from app.core.dates import birthday
@@ -48,6 +50,7 @@ from app.core.settings import Settings
 from app.db.session import Database
 from app.decisions.models import EntitlementDecision
 from app.decisions.repository import DecisionRepository, decision_on
+from app.decisions.service import ON_REQUEST, PERSONAL_ADVISER
 from app.demo.loader import load_demo_data
 from app.entitlements.published import PublishedOffer, prepared
 from app.entitlements.repository import OfferRepository
@@ -302,9 +305,82 @@ async def assert_agreement(
                     want = {str(p) for p in exempt.get(district, set()) & county}
                     if await api_list(client, headers["admin_county"], day, district) != want:
                         problems.append(f"{day}: the county's list for {district} through the API differs")
+        if api is not None and offset == FROM_DAYS_AGO:
+            problems += await overdue_disagreements(session, truth, answers, day, *api)
         assert len(problems) < 50, "\n".join(problems)
     assert not problems, "\n".join(problems[:50])
     return compared
+
+
+async def overdue_disagreements(
+    session: AsyncSession,
+    truth: Truth,
+    answers: dict[uuid.UUID, tuple[str | None, dict[str, Any]]],
+    today: date,
+    client: httpx.AsyncClient,
+    readers: Callable[[], Awaitable[dict[str, dict[str, str]]]],
+) -> list[str]:
+    """The overdue-contact list holds only people the engine says the council must keep in touch with
+    today (a personal adviser, or one from 21 to 25 for someone who asked and was given one), and
+    everyone with a due date before today; nobody without that duty has a due date at all."""
+    a = AdviserAllocation
+    allocated = set(
+        await session.scalars(
+            select(a.care_leaver_id).where(
+                a.care_leaver_id.in_(list(truth.people)),
+                a.started_on <= today,
+                or_(a.ended_on.is_(None), a.ended_on > today),
+            )
+        )
+    )
+
+    def eligible(results: dict[str, Any], code: str) -> bool:
+        answer = results.get(code)
+        return answer is not None and (answer if isinstance(answer, str) else answer[0]) == "eligible"
+
+    duty = {
+        pid
+        for pid, (_, results) in answers.items()
+        if eligible(results, PERSONAL_ADVISER) or (pid in allocated and eligible(results, ON_REQUEST))
+    }
+    due = dict(
+        (
+            await session.execute(
+                select(CareLeaver.id, CareLeaver.next_contact_due_on).where(
+                    CareLeaver.id.in_(list(truth.people))
+                )
+            )
+        ).all()
+    )
+    problems = [
+        f"{pid}: due {due[pid]} with no duty to keep in touch"
+        for pid in truth.people
+        if pid not in duty and due[pid]
+    ]
+    expected = {
+        str(pid)
+        for pid in duty
+        if due[pid] is not None and due[pid] < today and truth.people[pid][0].closed_on is None
+    }
+    headers = await readers()
+    listed: set[str] = set()
+    for admin in ("admin_city", "admin_county"):
+        url: str | None = "/v1/contacts/overdue"
+        params: dict[str, str] = {"limit": "100"}
+        while url is not None:
+            response = await client.get(url, params=params, headers=headers[admin])
+            assert response.status_code == 200, response.text
+            body = response.json()
+            listed |= {item["care_leaver"]["id"] for item in body["items"]}
+            url, params = body["next"], {}
+    if listed != expected:
+        problems.append(
+            f"overdue list: extra {sorted(listed - expected)}, missing {sorted(expected - listed)}"
+        )
+    # Not vacuous: the data has people with the duty, and some of them overdue.
+    if not duty or not expected:
+        problems.append(f"overdue check is empty: {len(duty)} with the duty, {len(expected)} overdue")
+    return problems
 
 
 # --- the cohort: varied histories, recorded through the API -------------------------------------------

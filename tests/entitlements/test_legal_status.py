@@ -86,3 +86,13 @@ def test_the_derived_status_explains_itself_and_knows_when_it_changes() -> None:
     )
     assert "left care on 1 September 2023 aged 17" in derived.explanation
     assert date(2024, 6, 15) in derived.thresholds  # relevant becomes former relevant at 18
+
+
+def test_a_status_unknown_for_want_of_the_course_still_knows_it_ends_at_25() -> None:
+    # Qualifying, 21 to 24: the status follows the course (CA89 s24B(3)); with nothing known about
+    # education it is unknown, and from the 25th birthday it is none whatever the course.
+    history = {"left_care_on": date(2023, 9, 1), "looked_after_weeks_since_14": 5}
+    derived = derive_legal_status(history, date(2028, 1, 1), BORN)
+    assert derived.status is None
+    assert date(2031, 6, 15) in derived.thresholds
+    assert derive_legal_status(history, date(2031, 6, 15), BORN).status == LegalStatus.NONE

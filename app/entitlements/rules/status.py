@@ -113,7 +113,8 @@ def derive_legal_status(
         # "would have done so if he were under twenty-one"): the status follows the course.
         studying = in_education_or_training(facts) if education is None else education
         if studying is None:
-            return UNKNOWN
+            # Unknown for now, but not for ever: from the 25th birthday there is no status either way.
+            return DerivedStatus(None, thresholds)
         if studying:
             note = (
                 ", as you are in education or training: help with it continues until your 25th birthday "
