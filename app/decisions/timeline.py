@@ -34,7 +34,8 @@ from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
 from app.core.clock import UK
 from app.core.dates import birthday
-from app.decisions.repository import PersonInputs, Row
+from app.decisions.bulk import Row
+from app.decisions.repository import PersonInputs
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules import Result
 from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Explained
