@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, Text, and_, cast, func, inspect, or_, select
+from sqlalchemy import Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.enums import ConsentRecipient
@@ -94,12 +93,8 @@ class DecisionRepository:
         ids = list(care_leaver_ids)
         if not ids:
             return []
-        people = self._held(ids)
-        if missing := [i for i in ids if i not in people]:
-            for person in (
-                await self.session.execute(select(CareLeaver).where(CareLeaver.id.in_(missing)))
-            ).scalars():
-                people[person.id] = person
+        found_people = await self.session.execute(select(CareLeaver).where(CareLeaver.id.in_(ids)))
+        people = {person.id: person for person in found_people.scalars()}
         entries: dict[uuid.UUID, list[Circumstance]] = {i: [] for i in ids}
         found = select(Circumstance).where(Circumstance.care_leaver_id.in_(ids))
         for entry in (await self.session.execute(found)).scalars():
@@ -110,16 +105,6 @@ class DecisionRepository:
             PersonInputs(p, entries[i], overrides[i], [to_episode(r) for r in episodes[i]])
             for i, p in people.items()
         ]
-
-    def _held(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
-        """The people this unit of work holds already, fully loaded (the record that just changed and was
-        flushed): read without another query."""
-        held: dict[uuid.UUID, CareLeaver] = {}
-        for i in ids:
-            person = self.session.identity_map.get(identity_key(CareLeaver, i))
-            if isinstance(person, CareLeaver) and not inspect(person).expired_attributes:
-                held[i] = person
-        return held
 
     async def count(self) -> int:
         return int(
