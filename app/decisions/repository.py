@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, Text, and_, cast, delete, func, inspect, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import Table, Text, and_, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.enums import ConsentRecipient
@@ -20,8 +19,9 @@ from app.care_leavers.care_history import Episode
 from app.care_leavers.episode_repository import EpisodeRepository, to_episode
 from app.care_leavers.models import CareLeaver, Circumstance, Consent
 from app.care_leavers.repository import BY_NAME, CareLeaverRepository
-from app.core.types import uuid7_hexes
 from app.db.pagination import Position, Window, keyset_page
+from app.decisions import bulk
+from app.decisions.bulk import Row
 from app.decisions.models import EntitlementDecision, StatusPeriod
 from app.local_authorities.models import LocalAuthority
 
@@ -44,7 +44,9 @@ DECISION_COLUMNS = (
     "computed_at",
 )
 STATUS_COLUMNS = ("local_authority_id", "care_leaver_id", "valid_from", "valid_to", "status", "computed_at")
-Row = tuple[Any, ...]
+# The columns of those that are in an index: a stored row found by them is updated in place (`bulk`).
+DECISION_KEY = ("local_authority_id", "care_leaver_id", "entitlement_code", "valid_from", "district_gss_code")
+STATUS_KEY = ("local_authority_id", "care_leaver_id", "valid_from")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +93,8 @@ class DecisionRepository:
         ids = list(care_leaver_ids)
         if not ids:
             return []
-        people = self._held(ids)
-        if missing := [i for i in ids if i not in people]:
-            for person in (
-                await self.session.execute(select(CareLeaver).where(CareLeaver.id.in_(missing)))
-            ).scalars():
-                people[person.id] = person
+        found_people = await self.session.execute(select(CareLeaver).where(CareLeaver.id.in_(ids)))
+        people = {person.id: person for person in found_people.scalars()}
         entries: dict[uuid.UUID, list[Circumstance]] = {i: [] for i in ids}
         found = select(Circumstance).where(Circumstance.care_leaver_id.in_(ids))
         for entry in (await self.session.execute(found)).scalars():
@@ -107,16 +105,6 @@ class DecisionRepository:
             PersonInputs(p, entries[i], overrides[i], [to_episode(r) for r in episodes[i]])
             for i, p in people.items()
         ]
-
-    def _held(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, CareLeaver]:
-        """The people this unit of work holds already, fully loaded (the record that just changed and was
-        flushed): read without another query."""
-        held: dict[uuid.UUID, CareLeaver] = {}
-        for i in ids:
-            person = self.session.identity_map.get(identity_key(CareLeaver, i))
-            if isinstance(person, CareLeaver) and not inspect(person).expired_attributes:
-                held[i] = person
-        return held
 
     async def count(self) -> int:
         return int(
@@ -147,27 +135,12 @@ class DecisionRepository:
     async def replace(
         self, care_leaver_ids: Sequence[uuid.UUID], decisions: list[Row], statuses: list[Row]
     ) -> None:
-        """Replace these people's timelines: one delete per table, then the rows."""
+        """Replace these people's timelines by these rows (`bulk.replace`: a few statements a table)."""
         if not care_leaver_ids:
             return
         ids = list(care_leaver_ids)
-        await self.session.execute(
-            delete(EntitlementDecision).where(EntitlementDecision.care_leaver_id.in_(ids))
-        )
-        await self.session.execute(delete(StatusPeriod).where(StatusPeriod.care_leaver_id.in_(ids)))
-        await self.insert(decisions, statuses)
-
-    async def clear_council(self, local_authority_id: uuid.UUID) -> None:
-        """Delete the timelines of everyone in a council (before `insert` stores them all again)."""
-        people = select(CareLeaver.id).where(CareLeaver.local_authority_id == local_authority_id)
-        await self.session.execute(
-            delete(EntitlementDecision).where(EntitlementDecision.care_leaver_id.in_(people))
-        )
-        await self.session.execute(delete(StatusPeriod).where(StatusPeriod.care_leaver_id.in_(people)))
-
-    async def insert(self, decisions: list[Row], statuses: list[Row]) -> None:
-        await _write(await self.session.connection(), DECISION_TABLE, DECISION_COLUMNS, decisions)
-        await _write(await self.session.connection(), STATUS_TABLE, STATUS_COLUMNS, statuses)
+        await bulk.replace(self.session, DECISION_TABLE, DECISION_COLUMNS, DECISION_KEY, ids, decisions)
+        await bulk.replace(self.session, STATUS_TABLE, STATUS_COLUMNS, STATUS_KEY, ids, statuses)
 
     async def on_day(
         self, care_leaver_ids: Collection[uuid.UUID], code: str, day: date
@@ -304,37 +277,3 @@ class DecisionRepository:
             .group_by(EntitlementDecision.care_leaver_id)
         )
         return {row[0]: row[1] for row in (await self.session.execute(stmt)).all()}
-
-
-async def _write(connection: AsyncConnection, table: Table, columns: Sequence[str], rows: list[Row]) -> None:
-    """Rows in bulk, below SQLAlchemy's per-row statement machinery: PostgreSQL's COPY, SQLite's
-    executemany. Values are bound exactly as a Core insert binds them (each column's own bind
-    processor), each distinct value converted once: most repeat (the person, the dates, the reasons)."""
-    if not rows:
-        return
-    dialect = connection.dialect
-    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns]
-    steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (n, process, {}) for n, process in enumerate(processors) if process is not None
-    ]
-    bound: list[Row] = []
-    for row, key in zip(rows, uuid7_hexes(len(rows)), strict=True):
-        value = [*row, key]
-        for n, process, seen in steps:
-            given = value[n]
-            if given is not None:
-                found = seen.get(given)
-                if found is None:
-                    found = seen[given] = process(given)
-                value[n] = found
-        bound.append(tuple(value))
-    listed = ", ".join((*columns, "id"))  # our own table's columns: nothing here comes from a request
-    if dialect.name == "postgresql":
-        driver = (await connection.get_raw_connection()).driver_connection
-        assert driver is not None
-        async with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
-            for line in bound:
-                await copy.write_row(line)
-    else:
-        marks = ", ".join("?" for _ in range(len(columns) + 1))
-        await connection.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", bound)  # noqa: S608

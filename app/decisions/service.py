@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import uk_today, utc_now
-from app.decisions.repository import DecisionRepository, PersonInputs, Row
+from app.decisions.bulk import Row
+from app.decisions.repository import DecisionRepository, PersonInputs
 from app.decisions.timeline import Offers, timeline_rows
 from app.entitlements.published import prepared
 from app.entitlements.repository import OfferRepository
@@ -74,10 +75,9 @@ async def recompute_council(
     ids = await repository.people_of_council(local_authority_id)
     offers = {local_authority_id: await _offers(session, local_authority_id)}
     today = uk_today()
-    await repository.clear_council(local_authority_id)  # one statement a table, not one a batch
     for start in range(0, len(ids), BATCH):
-        batch = await repository.inputs(ids[start : start + BATCH])
-        await repository.insert(*_rows(batch, offers, today))
+        batch = ids[start : start + BATCH]
+        await repository.replace(batch, *_rows(await repository.inputs(batch), offers, today))
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
     return len(ids)

@@ -15,8 +15,12 @@ Neighbouring stretches with the same answer are merged.
 
 Only what is stored is worked out on each date (`_stored_answer`: the outcome, amount, missing facts and
 each reason's code and result, as `CompiledEntitlement.evaluate` finds them), not the sentences, the
-change dates or what would change that the check also returns; `walk(..., explain=True)` takes the
-check's own `evaluate_offer` instead, and `bench/decisions.py` compares the two on every run.
+change dates or what would change that the check also returns. Before the council's first version only
+the status is worked out (nothing else is stored then); and on a date with the same facts and version
+as the one before, an entitlement keeps its answer, unevaluated, until its own next change date
+(`CompiledEntitlement.change_candidates`). `walk(..., explain=True)` takes the
+check's own `evaluate_offer` on every date instead, and `bench/decisions.py` compares the two on every
+run.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from app.care_leavers.history import decide_loaded
 from app.care_leavers.models import Circumstance
 from app.core.clock import UK
 from app.core.dates import birthday
-from app.decisions.repository import PersonInputs, Row
+from app.decisions.bulk import Row
+from app.decisions.repository import PersonInputs
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules import Result
 from app.entitlements.rules.conditions import FAIL, PASS, RESULT_WORDS, UNKNOWN, Explained
