@@ -83,11 +83,7 @@ class PersonReport:
 
 
 @dataclass
-class EpisodeImportReport:
-    mode: ImportMode
-    dry_run: bool
-    imported: bool
-    rows: list[RowReport]
+class EpisodeImportReport(import_files.FileReport):
     people: list[PersonReport]
 
     @property
@@ -350,12 +346,8 @@ def _columns(row: CareEpisode) -> dict[str, Any]:
 
 def report_dict(report: EpisodeImportReport) -> dict[str, Any]:
     return {
-        "mode": report.mode.value,
-        "dry_run": report.dry_run,
-        "imported": report.imported,
-        "counts": import_files.counts(report.rows),
+        **report.as_dict(),
         "episodes_removed": report.episodes_removed,
-        "rows": import_files.rows_dict(report.rows),
         "people": [_person_dict(p, report.imported) for p in report.people],
     }
 

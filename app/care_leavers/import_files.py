@@ -59,6 +59,28 @@ class RowReport:
         self.errors.append({"field": name, "message": message})
 
 
+@dataclass
+class FileReport:
+    """What an import did, or (dry run, or refused) would have done, row by row."""
+
+    mode: ImportMode
+    dry_run: bool
+    imported: bool
+    rows: list[RowReport]
+
+    def count(self, outcome: RowOutcome) -> int:
+        return count(self.rows, outcome)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode.value,
+            "dry_run": self.dry_run,
+            "imported": self.imported,
+            "counts": counts(self.rows),
+            "rows": rows_dict(self.rows),
+        }
+
+
 def count(rows: Sequence[RowReport], outcome: RowOutcome) -> int:
     return sum(1 for r in rows if r.outcome is outcome)
 

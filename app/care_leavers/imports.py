@@ -7,7 +7,6 @@ reference, so importing the same file again changes nothing, and a newer export 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -76,15 +75,7 @@ COLUMNS = list(ImportRow.model_fields)
 REQUIRED_COLUMNS = [name for name, f in ImportRow.model_fields.items() if f.is_required()]
 
 
-@dataclass
-class ImportReport:
-    mode: ImportMode
-    dry_run: bool
-    imported: bool
-    rows: list[RowReport]
-
-    def count(self, outcome: RowOutcome) -> int:
-        return import_files.count(self.rows, outcome)
+ImportReport = import_files.FileReport
 
 
 def _validate(line: int, cells: dict[str, str]) -> tuple[ImportRow | None, RowReport]:
@@ -191,10 +182,4 @@ async def import_care_leavers(
 
 
 def report_dict(report: ImportReport) -> dict[str, Any]:
-    return {
-        "mode": report.mode.value,
-        "dry_run": report.dry_run,
-        "imported": report.imported,
-        "counts": import_files.counts(report.rows),
-        "rows": import_files.rows_dict(report.rows),
-    }
+    return report.as_dict()

@@ -122,6 +122,13 @@ async def create_care_leaver(
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
+# The two imports' options, alike.
+ImportModeQuery = Annotated[
+    import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
+]
+DryRunQuery = Annotated[bool, Query(description="Check the file and report, without importing")]
+
+
 _IMPORT_EXAMPLE = (
     "case_reference,given_name,family_name,date_of_birth,district_gss_code,left_care_on,weeks_looked_after_since_14\n"
     "MOSAIC-100234,Aisha,Example,14/05/2006,E06000018,14/05/2024,200\n"
@@ -144,10 +151,8 @@ async def import_care_leavers(
     ],
     principal: LaAdmin,
     session: SessionDep,
-    mode: Annotated[
-        import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
-    ] = (import_files.ImportMode.ALL_OR_NOTHING),
-    dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
+    mode: ImportModeQuery = import_files.ImportMode.ALL_OR_NOTHING,
+    dry_run: DryRunQuery = False,
 ) -> ImportReportRead:
     """Every row is checked and reported by line number. Rows are matched on the case reference, so
     importing the same file twice changes nothing. In all_or_nothing mode a bad row is a 422 whose
@@ -185,10 +190,8 @@ async def import_care_episodes(
     ],
     principal: LaAdmin,
     session: SessionDep,
-    mode: Annotated[
-        import_files.ImportMode, Query(description="all_or_nothing: one bad row stops the import")
-    ] = import_files.ImportMode.ALL_OR_NOTHING,
-    dry_run: Annotated[bool, Query(description="Check the file and report, without importing")] = False,
+    mode: ImportModeQuery = import_files.ImportMode.ALL_OR_NOTHING,
+    dry_run: DryRunQuery = False,
 ) -> EpisodeImportReportRead:
     """CHILD is a case reference in your council. A child's episodes in the file replace theirs from the
     first DECOM it gives them (earlier episodes stay), so sending this month's extract again changes only
