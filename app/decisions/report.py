@@ -25,7 +25,7 @@ from app.core.clock import uk_today
 from app.decisions.models import EntitlementDecision
 from app.decisions.repository import DecisionRepository
 from app.decisions.service import refresh_people
-from app.decisions.timeline import HISTORY_DAYS
+from app.decisions.timeline import HISTORY_DAYS, brief
 from app.entitlements import service as entitlements
 from app.entitlements.published import PublishedOffer
 from app.entitlements.rules.engine import Result
@@ -51,17 +51,7 @@ def _stored(rows: Sequence[EntitlementDecision]) -> set[Brief]:
 
 
 def _answered(offer: PublishedOffer, results: Sequence[Result]) -> set[Brief]:
-    return {
-        (
-            r.entitlement,
-            r.outcome.value,
-            r.amount.pence if r.amount is not None else None,
-            tuple(r.missing_facts),
-            tuple((x.code, x.result) for x in r.reasons),
-            offer.pointer.version_id,
-        )
-        for r in results
-    }
+    return {(r.entitlement, *brief(r), offer.pointer.version_id) for r in results}
 
 
 async def entitlements_report(

@@ -185,7 +185,7 @@ def _answers(offer: PublishedOffer, facts: dict[str, object], day: date, last: _
 
 
 def _explained(offer: PublishedOffer, facts: dict[str, object], day: date) -> list[tuple[str, Answer]]:
-    return [(r.entitlement, _brief(r)) for r in evaluate_offer(offer, facts, day)]
+    return [(r.entitlement, brief(r)) for r in evaluate_offer(offer, facts, day)]
 
 
 def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = False) -> list[Point]:
@@ -245,7 +245,8 @@ def walk(inputs: PersonInputs, offers: Offers, today: date, *, explain: bool = F
         day = min(later)
 
 
-def _brief(result: Result) -> Answer:
+def brief(result: Result) -> Answer:
+    """What a row stores of one of the engine's full answers."""
     return (
         result.outcome.value,
         result.amount.pence if result.amount is not None else None,
@@ -319,4 +320,4 @@ def timeline_rows(
     return rows(inputs, walk(inputs, offers, today, explain=explain), now)
 
 
-__all__ = ["Offers", "Point", "timeline_rows"]
+__all__ = ["HISTORY_DAYS", "Offers", "Point", "brief", "timeline_rows"]
