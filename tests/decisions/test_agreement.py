@@ -214,19 +214,27 @@ async def stored_list(
         cursor = window.next
 
 
+async def every_item(
+    client: httpx.AsyncClient, url: str, params: dict[str, str], headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """A list's items through the API, following `next` to the last page."""
+    items: list[dict[str, Any]] = []
+    page: str | None = url
+    while page is not None:
+        response = await client.get(page, params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        page, params = body["next"], {}
+    return items
+
+
 async def api_list(
     client: httpx.AsyncClient, headers: dict[str, str], day: date, district: str | None
 ) -> set[str]:
     params = {"on": day.isoformat(), "limit": "100", **({"district": district} if district else {})}
-    found: set[str] = set()
-    url: str | None = "/v1/council-tax-exemptions"
-    while url is not None:
-        response = await client.get(url, params=params, headers=headers)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        found |= {item["care_leaver_id"] for item in body["items"]}
-        url, params = body["next"], {}
-    return found
+    items = await every_item(client, "/v1/council-tax-exemptions", params, headers)
+    return {item["care_leaver_id"] for item in items}
 
 
 async def assert_agreement(
@@ -363,16 +371,11 @@ async def overdue_disagreements(
         if due[pid] is not None and due[pid] < today and truth.people[pid][0].closed_on is None
     }
     headers = await readers()
-    listed: set[str] = set()
-    for admin in ("admin_city", "admin_county"):
-        url: str | None = "/v1/contacts/overdue"
-        params: dict[str, str] = {"limit": "100"}
-        while url is not None:
-            response = await client.get(url, params=params, headers=headers[admin])
-            assert response.status_code == 200, response.text
-            body = response.json()
-            listed |= {item["care_leaver"]["id"] for item in body["items"]}
-            url, params = body["next"], {}
+    listed = {
+        item["care_leaver"]["id"]
+        for admin in ("admin_city", "admin_county")
+        for item in await every_item(client, "/v1/contacts/overdue", {"limit": "100"}, headers[admin])
+    }
     if listed != expected:
         problems.append(
             f"overdue list: extra {sorted(listed - expected)}, missing {sorted(expected - listed)}"
