@@ -52,6 +52,7 @@ MoneyKey = Annotated[
     ),
 ]
 _CLAIM_ERRORS = (401, 403, 404, 409)
+_NO_REASON = WithdrawCreate()
 
 
 def _created(response: Response, claim: ClaimRead) -> ClaimRead:
@@ -184,7 +185,7 @@ async def update_claim(
     principal: StaffOrSelf,
     session: SessionDep,
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> ClaimRead:
     """Only a draft changes; send the ETag of your last read in `If-Match`."""
     claim = await service.update_claim(session, principal, claim_id, body, if_match)
@@ -225,9 +226,9 @@ async def decline_claim(
     "/claims/{claim_id}/withdraw", summary="Withdraw a claim", responses=problem_responses(*_CLAIM_ERRORS)
 )
 async def withdraw_claim(
-    claim_id: ClaimId, body: WithdrawCreate, principal: StaffOrSelf, session: SessionDep
+    claim_id: ClaimId, principal: StaffOrSelf, session: SessionDep, body: WithdrawCreate = _NO_REASON
 ) -> ClaimRead:
-    """Before anything is paid; an approved claim's money goes back to the allowance."""
+    """Before anything is paid; an approved claim's money goes back to the allowance. The reason is optional."""
     return await service.withdraw_claim(session, principal, claim_id, body.reason)
 
 
@@ -268,6 +269,15 @@ async def reverse_payment(
     summary="Add a receipt or a quote",
     status_code=201,
     responses=problem_responses(*_CLAIM_ERRORS, 413),
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "examples": {"receipt": {"value": {"file": "%PDF-1.7 ...", "kind": "receipt"}}}
+                }
+            }
+        }
+    },
 )
 async def add_evidence(
     claim_id: ClaimId,
@@ -288,9 +298,20 @@ async def add_evidence(
     "/claims/{claim_id}/evidence/{evidence_id}",
     summary="Download a receipt or a quote",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}, "image/heic": {}}},
-               **problem_responses(401, 403, 404)},
-)  # fmt: skip
+    response_model=bytes,
+    responses={
+        200: {
+            "description": "The file's bytes, with its own type (application/pdf, image/jpeg, image/png, image/heic)",
+            "content": {
+                "application/octet-stream": {
+                    "schema": {"type": "string", "format": "binary"},
+                    "example": "%PDF-1.7 ...",
+                }
+            },
+        },
+        **problem_responses(401, 403, 404),
+    },
+)
 async def get_evidence(
     claim_id: ClaimId,
     evidence_id: Annotated[uuid.UUID, Path(description="The id of one file")],
@@ -326,7 +347,19 @@ async def get_my_balances(principal: CareLeaverSelf, session: SessionDep) -> lis
 @router.get(
     "/reports/spending",
     summary="Payments for the finance system",
-    responses={200: {"content": {"text/csv": {}}}, **problem_responses(401, 403)},
+    responses={
+        200: {
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": ",".join(report.COLUMNS) + "\r\n0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f30,"
+                    "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f20,2026-12-04,57000,setting-up-home-allowance,LC4101,"
+                    "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e10,supplier,AP-20931,\r\n",
+                }
+            }
+        },
+        **problem_responses(401, 403),
+    },
 )
 async def get_spending_report(
     request: Request,

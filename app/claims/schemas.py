@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints, model_validator
+from pydantic.config import JsonDict
 
 from app.claims.enums import ClaimStatus, PaymentMethod, RequestedBy
 from app.core.schemas import InputModel, IsoDate
@@ -26,8 +27,114 @@ _ITEMS: list[JsonValue] = [
     {"description": "Cooker", "amount_pence": 32000},
 ]
 
+_MONEY_57000: JsonDict = {"amount_pence": 57000, "currency": "GBP", "display": "£570"}
+_PAYMENT: JsonDict = {
+    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f30",
+    "claim_id": _CLAIM_ID,
+    "amount_pence": 57000,
+    "amount": _MONEY_57000,
+    "method": "supplier",
+    "paid_on": "2026-12-04",
+    "reference": "AP-20931",
+    "created_at": "2026-12-04T10:15:00Z",
+    "reversed": False,
+    "reversed_on": None,
+    "reversal_reason": None,
+}
+_EVIDENCE: JsonDict = {
+    "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f40",
+    "kind": "quote",
+    "file_name": "quote.pdf",
+    "media_type": "application/pdf",
+    "size_bytes": 48213,
+    "sha256": "9f2c5b0e3a1d4c6b8e7f0a2b4c6d8e0f1a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d",
+    "uploaded_at": "2026-12-01T16:02:00Z",
+}
+_CLAIM: JsonDict = {
+    "id": _CLAIM_ID,
+    "care_leaver_id": _PERSON_ID,
+    "entitlement_code": "setting-up-home-allowance",
+    "status": "paid",
+    "purpose": "Furniture and a cooker for my first flat",
+    "items": _ITEMS,
+    "total_pence": 57000,
+    "total": _MONEY_57000,
+    "payment_method": "supplier",
+    "payee": "Notts Furniture Project",
+    "pathway_plan_action_id": None,
+    "requested_by": "young_person",
+    "created_at": "2026-12-01T15:40:00Z",
+    "updated_at": "2026-12-04T10:15:00Z",
+    "submitted_at": "2026-12-01T16:05:00Z",
+    "decision": {
+        "decided_on": "2026-12-01",
+        "outcome": "eligible",
+        "amount": {"amount_pence": 300000, "currency": "GBP", "display": "£3,000"},
+        "offer_version": 3,
+        "reasons": [
+            {"code": "status", "result": "passed"},
+            {"code": "lives_in_own_home", "result": "passed"},
+        ],
+    },
+    "approvals_needed": 2,
+    "first_approved_at": "2026-12-02T09:00:00Z",
+    "approved_at": "2026-12-02T11:30:00Z",
+    "approved_pence": 57000,
+    "paid_pence": 57000,
+    "payable_pence": 0,
+    "declined_at": None,
+    "decline_reason": None,
+    "withdrawn_at": None,
+    "payments": [_PAYMENT],
+    "evidence": [_EVIDENCE],
+    "etag": '"0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f20.6"',
+}
+_SUMMARY: JsonDict = {
+    "id": _CLAIM_ID,
+    "care_leaver_id": _PERSON_ID,
+    "name": "Ash Example",
+    "entitlement_code": "setting-up-home-allowance",
+    "status": "declined",
+    "purpose": "A television",
+    "total_pence": 35000,
+    "total": {"amount_pence": 35000, "currency": "GBP", "display": "£350"},
+    "submitted_at": "2026-12-01T16:05:00Z",
+    "first_approved_at": None,
+    "approvals_needed": 1,
+    "updated_at": "2026-12-02T09:00:00Z",
+    "decline_reason": "The allowance is for essentials for your home; let's talk about other help instead.",
+}
+_BALANCE: JsonDict = {
+    "entitlement_code": "setting-up-home-allowance",
+    "title": "Setting up home allowance",
+    "period": "whole",
+    "eligible_today": True,
+    "cap_pence": 300000,
+    "committed_pence": 25000,
+    "paid_pence": 57000,
+    "remaining_pence": 218000,
+    "cap": {"amount_pence": 300000, "currency": "GBP", "display": "£3,000"},
+    "committed": {"amount_pence": 25000, "currency": "GBP", "display": "£250"},
+    "paid": _MONEY_57000,
+    "remaining": {"amount_pence": 218000, "currency": "GBP", "display": "£2,180"},
+}
+_SPENDING: JsonDict = {
+    "payment_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f30",
+    "claim_id": _CLAIM_ID,
+    "paid_on": "2026-12-04",
+    "amount_pence": 57000,
+    "entitlement_code": "setting-up-home-allowance",
+    "cost_code": "LC4101",
+    "team_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e10",
+    "method": "supplier",
+    "reference": "AP-20931",
+    "reversed_on": None,
+}
+
 
 class Money(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_MONEY_57000]})
+
     amount_pence: int
     currency: Literal["GBP"] = "GBP"
     display: str = Field(description="For showing as it is: '£3,000', '£12.50'")
@@ -42,6 +149,10 @@ def money(pence: int | None) -> Money | None:
 
 
 class ClaimItem(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"description": "Bed and mattress", "amount_pence": 25000}]}
+    )
+
     description: ShortText = Field(description="What it is for: 'Bed and mattress'")
     amount_pence: Pence
 
@@ -94,10 +205,22 @@ class ClaimUpdate(InputModel):
 
 
 class DeclineCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reason": "The allowance is for essentials for your home; let's talk about other help instead."
+                }
+            ]
+        }
+    )
+
     reason: Text = Field(description="Written for the young person: they read it in the app")
 
 
 class WithdrawCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "My nan gave me her old cooker."}]})
+
     reason: Text | None = None
 
 
@@ -117,6 +240,14 @@ class PaymentCreate(InputModel):
 
 
 class ReversalCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"reason": "Returned by the bank: the account was closed.", "reversed_on": "2026-12-09"}
+            ]
+        }
+    )
+
     reason: Text = Field(description="Why: returned by the bank, paid in error, goods returned")
     reversed_on: IsoDate | None = Field(
         default=None, description="The day the money came back; today if not given"
@@ -124,12 +255,22 @@ class ReversalCreate(InputModel):
 
 
 class UserRef(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e70", "display_name": "Priya Adviser (demo)"}
+            ]
+        }
+    )
+
     id: uuid.UUID
     display_name: str
 
 
 class DecisionKept(BaseModel):
     """The stored decision the claim was submitted under, as it was that day."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_CLAIM["decision"]]})
 
     decided_on: date
     outcome: str
@@ -141,6 +282,8 @@ class DecisionKept(BaseModel):
 
 
 class PaymentRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_PAYMENT]})
+
     id: uuid.UUID
     claim_id: uuid.UUID
     amount_pence: int
@@ -155,6 +298,8 @@ class PaymentRead(BaseModel):
 
 
 class EvidenceRead(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EVIDENCE]})
+
     id: uuid.UUID
     kind: Literal["receipt", "quote", "other"]
     file_name: str
@@ -165,9 +310,7 @@ class EvidenceRead(BaseModel):
 
 
 class ClaimRead(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"id": _CLAIM_ID, "care_leaver_id": _PERSON_ID}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [_CLAIM]})
 
     id: uuid.UUID
     care_leaver_id: uuid.UUID
@@ -200,6 +343,8 @@ class ClaimRead(BaseModel):
 
 
 class ClaimSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_SUMMARY]})
+
     id: uuid.UUID
     care_leaver_id: uuid.UUID
     name: str | None = Field(description="The young person's name (staff lists only)")
@@ -216,6 +361,8 @@ class ClaimSummary(BaseModel):
 
 
 class Balance(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_BALANCE]})
+
     entitlement_code: str
     title: str | None
     period: str = Field(
@@ -233,6 +380,18 @@ class Balance(BaseModel):
 
 
 class ClaimSettingsRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "second_approval_above_pence": 50000,
+                    "cost_codes": {"setting-up-home-allowance": "LC4101"},
+                    "etag": '"claim-settings.2"',
+                }
+            ]
+        }
+    )
+
     second_approval_above_pence: int | None = Field(
         description="Claims above this need a second approver; null: one approver always"
     )
@@ -255,6 +414,8 @@ class ClaimSettingsUpdate(InputModel):
 
 class SpendingRow(BaseModel):
     """One payment for the finance system: what, when, which budget, which team; no names or addresses."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_SPENDING]})
 
     payment_id: uuid.UUID
     claim_id: uuid.UUID
