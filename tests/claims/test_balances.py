@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.settings import Settings
-from tests.claims.steps import approved, sums
+from tests.claims.steps import approved, read, sums
 from tests.claims.support import SETTING_UP_HOME, Claimant, act, balance, claimant, make_claim, pay
 from tests.support.world import World
 
@@ -52,6 +52,24 @@ async def test_balances_follow_approval_payments_reversal_and_release(
     r = await act(client, who.headers, other["id"], "withdraw", reason="My nan gave me hers")
     assert r.status_code == 200, r.text
     assert await both_views(client, world, who) == (300000, 0, 25000, 275000)
+
+
+async def test_a_claim_whose_only_part_payment_is_reversed_holds_nothing_back(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World
+) -> None:
+    who = await claimant(session, settings, world)
+    manager = world.headers("manager_a")
+    claim = await approved(client, world, await make_claim(client, world.headers("pa_a1"), who.id, 40000))
+    payment = (await pay(client, manager, claim["id"], 10000)).json()
+    await client.post(
+        f"/v1/payments/{payment['id']}/reversal", json={"reason": "Paid in error"}, headers=manager
+    )
+    closed = (await read(client, manager, claim["id"])).json()
+    assert closed["status"] == "reversed"
+    # A reversed claim is closed: it is never paid again, so its unpaid £300 goes back to the allowance.
+    assert (await pay(client, manager, claim["id"], 30000)).status_code == 409
+    assert closed["payable_pence"] == 0
+    assert await both_views(client, world, who) == (300000, 0, 0, 300000)
 
 
 async def test_the_whole_allowance_once_paid_leaves_nothing_to_claim(
