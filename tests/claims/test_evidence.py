@@ -80,6 +80,21 @@ async def test_text_called_a_pdf_is_refused(
     assert detail.json()["evidence"] == []
 
 
+async def test_a_scan_of_a_few_megabytes_is_kept_and_over_10_mb_is_refused(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World
+) -> None:
+    who = await claimant(session, settings, world)
+    claim = await make_claim(client, world.headers("pa_a1"), who.id, 10000)
+    scan = PDF + bytes(3 * 1024 * 1024)
+    r = await upload(client, who.headers, claim["id"], scan)
+    assert r.status_code == 201, r.text
+    assert r.json()["evidence"][0]["size_bytes"] == len(scan)
+    too_big = await upload(client, who.headers, claim["id"], PDF + bytes(10 * 1024 * 1024))
+    assert code(too_big) == (413, "claim.evidence_too_large")  # the 10 MB rule, not a smaller body limit
+    detail = await client.get(f"/v1/claims/{claim['id']}", headers=who.headers)
+    assert len(detail.json()["evidence"]) == 1
+
+
 async def uploaded(
     client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World
 ) -> tuple[dict[str, Any], str]:
