@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        upload_suffixes=("/imports", "/care-episode-imports"),
+        upload_suffixes=("/imports", "/care-episode-imports", "/evidence"),
     )
     if settings.cors_origins:
         app.add_middleware(

@@ -17,7 +17,7 @@ from app.auth.principal import Principal
 from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import load_for_read
 from app.claims import lifecycle
-from app.claims.enums import LedgerKind
+from app.claims.enums import ClaimStatus, LedgerKind
 from app.claims.errors import AlreadyReversed, ClaimNotFound, ExceedsApproved, PaymentNotFound
 from app.claims.lifecycle import Transition
 from app.claims.models import Payment
@@ -113,7 +113,11 @@ async def reverse_payment(
     payment.reversed_on, payment.reversal_reason = body.reversed_on or uk_today(), body.reason
     await session.flush()
     await repo.append(claim, LedgerKind.REVERSAL, payment.amount_pence, principal.user_id, payment.id)
-    claim.status = lifecycle.status_after_money((await repo.money([claim.id]))[claim.id])
+    after = (await repo.money([claim.id]))[claim.id]
+    claim.status = lifecycle.status_after_money(after)
+    if claim.status is ClaimStatus.REVERSED and after.payable:
+        # A reversed claim is closed and never paid again: what was approved and unpaid goes back.
+        await repo.append(claim, LedgerKind.RELEASE, after.payable, principal.user_id)
     _touch(claim)
     await audit(
         session, principal, AuditAction.UPDATE, loaded.person, payment.id, resource="payment",
