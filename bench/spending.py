@@ -30,7 +30,7 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -371,7 +371,7 @@ def main() -> int:
     args = parser.parse_args()
     with ExitStack() as stack:
         work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="local-offer-spending-")))
-        jobs: list[Callable[[], Awaitable[None]]] = []
+        jobs: list[Callable[[], Coroutine[Any, Any, None]]] = []
         if not args.skip_sqlite:
             url = f"sqlite:///{work / 'spending.db'}"
             jobs.append(lambda: run(url, "sqlite", args.payments))

@@ -144,9 +144,8 @@ def ledger_lines(servers: Servers, claim_ids: list[uuid.UUID]) -> Counter[Ledger
 
 def payment_rows(servers: Servers, claim_ids: list[uuid.UUID]) -> int:
     with database(servers) as db:
-        return int(
-            db.scalar(select(func.count()).select_from(Payment).where(Payment.claim_id.in_(claim_ids)))
-        )
+        found = db.scalar(select(func.count()).select_from(Payment).where(Payment.claim_id.in_(claim_ids)))
+        return int(found or 0)
 
 
 def pot_used(servers: Servers, person: uuid.UUID) -> tuple[int, int]:

@@ -78,11 +78,12 @@ async def test_the_same_key_with_another_payment_is_refused(
     claim, other_claim = await approved_claim(client, world, who), await approved_claim(client, world, who)
     key = str(uuid.uuid4())
     assert (await post_payment(client, world, claim, {"amount_pence": 15000}, key)).status_code == 201
-    for target, body in [
+    changed: list[tuple[str, dict[str, Any]]] = [
         (claim, {"amount_pence": 15001}),  # another amount
         (claim, {"amount_pence": 15000, "reference": "AP-1002"}),  # another reference
         (other_claim, {"amount_pence": 15000}),  # the same payment of another claim
-    ]:
+    ]
+    for target, body in changed:
         refused = await post_payment(client, world, target, body, key)
         assert (refused.status_code, refused.json()["code"]) == (422, REUSED), refused.text
         assert refused.json()["errors"][0]["field"] == "Idempotency-Key"

@@ -259,5 +259,5 @@ async def test_balances_are_one_query_whatever_the_number_of_claims(
         assert (found["committed_pence"], found["paid_pence"]) == (claims * 500, 0)
         assert found["remaining_pence"] == found["cap_pence"] - claims * 500
     assert len(statements["few"]) == len(statements["many"]), statements
-    for found in statements.values():
-        assert len([s for s in found if "ledger_entry" in s]) == 1  # the balances themselves: one query
+    for ran in statements.values():
+        assert len([s for s in ran if "ledger_entry" in s]) == 1  # the balances themselves: one query
