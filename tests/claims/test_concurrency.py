@@ -10,6 +10,7 @@ both through the API and in the tables the API writes.
 - 30 claims of £200 against one £3,000 allowance, each approved by two approvers at once and paid in
   parts at once: exactly 15 are approved and paid, the other 15 are refused with 422
   `claim.over_allowance`, and no reading of the balance ever shows more than £3,000 used.
+- A payment reversed 20 times at once goes back to the allowance once.
 
 On SQLite a writer holds the database from BEGIN, so requests queue; on PostgreSQL they really run side
 by side (row locks on the claim and the allowance, advisory locks on keys).
@@ -301,3 +302,30 @@ async def test_thirty_claims_of_200_against_3000_approve_and_pay_15(servers: Ser
         assert (again.status_code, again.json()["code"]) == (422, "claim.over_allowance")
         assert again.json()["remaining_pence"] == 0
         print(f"\n30 claims raced: {requests} approval and payment requests, {len(readings)} balance reads")
+
+
+async def test_a_payment_reversed_twenty_times_at_once_is_reversed_once(servers: Servers) -> None:
+    """A double click on "reverse": the money goes back to the allowance once, not twice."""
+    who = await cast(servers)
+    async with clients(servers) as pair:
+        claim = await new_claim(pair[0], who, CLAIM)
+        approved = await pair[1].post(f"/v1/claims/{claim}/approve", headers=who.manager)
+        assert approved.status_code == 200, approved.text
+        headers = {**who.manager, "Idempotency-Key": str(uuid.uuid4())}
+        payment = await pair[0].post(
+            f"/v1/claims/{claim}/payments", json={"amount_pence": CLAIM}, headers=headers
+        )
+        assert payment.status_code == 201, payment.text
+        path = f"/v1/payments/{payment.json()['id']}/reversal"
+        body = {"reason": "Returned by the bank"}
+        answers = await asyncio.gather(
+            *(pair[i % 2].post(path, json=body, headers=who.manager) for i in range(20))
+        )
+        codes = Counter((r.status_code, r.json().get("code")) for r in answers)
+        assert codes == Counter({(201, None): 1, (409, "payment.already_reversed"): 19}), codes
+        ids = [uuid.UUID(claim)]
+        assert ledger_lines(servers, ids) == Counter(
+            {LedgerKind.COMMITMENT: 1, LedgerKind.PAYMENT: 1, LedgerKind.REVERSAL: 1}
+        )
+        b = await balance_of(pair[1], who)
+        assert (b["committed_pence"], b["paid_pence"], b["remaining_pence"]) == (0, 0, CAP)
