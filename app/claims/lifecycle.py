@@ -118,3 +118,29 @@ def period_key(period: str, day: date) -> str:
     """Which pot a claim draws on: the academic year for a yearly amount, one pot for the rest (an amount
     once, or over a course)."""
     return academic_year(day) if period == "per_year" else "whole"
+
+
+def academic_start(year: str) -> date:
+    return date(int(year[:4]), 8, 1)
+
+
+def course_instalments(cap: int, started_on: date, expected_end_on: date | None) -> list[tuple[str, int]]:
+    """An amount over a course, in equal instalments by academic year from the course's dates (the odd
+    pennies in the first years): a three-year degree from September 2026 has its £2,000 as £666.67,
+    £666.67 and £666.66 for 2026/27, 2027/28 and 2028/29. Without an expected end the whole
+    amount is one instalment, in the year the course began (CA89 s23C(5A): a lump sum or instalments)."""
+    first = academic_year(started_on)
+    if expected_end_on is None or expected_end_on <= started_on:
+        return [(first, cap)]
+    start_year = int(first[:4])
+    years = [
+        academic_year(date(y, 8, 1)) for y in range(start_year, int(academic_year(expected_end_on)[:4]) + 1)
+    ]
+    share, rest = divmod(cap, len(years))
+    return [(year, share + (1 if i < rest else 0)) for i, year in enumerate(years)]
+
+
+def released_by(instalments: list[tuple[str, int]], day: date) -> int:
+    """What of an amount in instalments may be committed by `day`: every instalment whose academic year
+    has begun (all of it once the last has)."""
+    return sum(amount for year, amount in instalments if academic_start(year) <= day)

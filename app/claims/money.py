@@ -9,6 +9,7 @@ Every movement is a ledger line; a balance is a sum of lines.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,8 +23,8 @@ from app.claims.errors import AlreadyReversed, ClaimNotFound, ExceedsApproved, P
 from app.claims.lifecycle import Transition
 from app.claims.models import Payment
 from app.claims.repository import ClaimRepository
-from app.claims.schemas import Balance, Money, PaymentCreate, PaymentRead, ReversalCreate
-from app.claims.service import _require, _require_approver, _touch, audit, claim_for_read
+from app.claims.schemas import Balance, Instalment, Money, PaymentCreate, PaymentRead, ReversalCreate
+from app.claims.service import _require, _require_approver, _touch, audit, claim_for_read, instalments
 from app.claims.views import payment_read
 from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
@@ -127,9 +128,20 @@ async def reverse_payment(
 
 
 def _balance(
-    code: str, title: str | None, period: str, eligible: bool, cap: int, committed: int, paid: int
+    code: str,
+    title: str | None,
+    period: str,
+    eligible: bool,
+    cap: int,
+    committed: int,
+    paid: int,
+    schedule: list[tuple[str, int]] | None = None,
+    today: date | None = None,
 ) -> Balance:
     left = lifecycle.remaining(cap, committed, paid)
+    available = left
+    if schedule and today is not None:
+        available = lifecycle.remaining(lifecycle.released_by(schedule, today), committed, paid)
     return Balance(
         entitlement_code=code,
         title=title,
@@ -143,6 +155,11 @@ def _balance(
         committed=Money.of(committed),
         paid=Money.of(paid),
         remaining=Money.of(left),
+        available_now_pence=available,
+        instalments=[
+            Instalment(academic_year=year, from_on=lifecycle.academic_start(year), amount_pence=amount)
+            for year, amount in schedule or []
+        ],
     )
 
 
@@ -159,7 +176,9 @@ async def balances(session: AsyncSession, principal: Principal, care_leaver_id: 
     for code, pot in decided.items():
         key = lifecycle.period_key(pot.period or "once", today)
         committed, paid = sums.pop((code, key), (0, 0))
-        found.append(_balance(code, pot.title, key, True, pot.cap_pence or 0, committed, paid))
+        cap = pot.cap_pence or 0
+        schedule = await instalments(session, person.id, pot.period, cap, today)
+        found.append(_balance(code, pot.title, key, True, cap, committed, paid, schedule, today))
     # Pots drawn on that today's decisions do not cover (an earlier academic year; no longer eligible).
     for (code, key), (committed, paid) in sums.items():
         title = decided[code].title if code in decided else None

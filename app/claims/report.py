@@ -28,6 +28,15 @@ from app.db.session import Database
 
 BATCH = 1000
 COLUMNS = list(SpendingRow.model_fields)
+# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return first) is written
+# with a leading apostrophe, as OWASP advises for CSV files opened in Excel: a finance reference typed as
+# `=HYPERLINK(...)` stays text. Only free text can start so: ids, dates and amounts never do.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def check_period(first: date, last: date) -> None:
@@ -104,7 +113,7 @@ async def spending_csv(
             )
         for payment in window.items:
             row = row_of(payment)
-            writer.writerow(["" if v is None else str(v) for v in row.model_dump(mode="json").values()])
+            writer.writerow([cell(v) for v in row.model_dump(mode="json").values()])
         yield out.getvalue().encode()
         out.seek(0)
         out.truncate()

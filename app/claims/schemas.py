@@ -117,6 +117,8 @@ _BALANCE: JsonDict = {
     "committed": {"amount_pence": 25000, "currency": "GBP", "display": "£250"},
     "paid": _MONEY_57000,
     "remaining": {"amount_pence": 218000, "currency": "GBP", "display": "£2,180"},
+    "available_now_pence": 218000,
+    "instalments": [],
 }
 _SPENDING: JsonDict = {
     "payment_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f30",
@@ -360,6 +362,18 @@ class ClaimSummary(BaseModel):
     decline_reason: str | None
 
 
+class Instalment(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"academic_year": "2026/27", "from_on": "2026-08-01", "amount_pence": 66667}]
+        }
+    )
+
+    academic_year: str
+    from_on: date = Field(description="The day it may be claimed from: the start of its academic year")
+    amount_pence: int
+
+
 class Balance(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_BALANCE]})
 
@@ -373,6 +387,13 @@ class Balance(BaseModel):
     committed_pence: int = Field(description="Approved and not yet paid")
     paid_pence: int = Field(description="Paid and not reversed")
     remaining_pence: int = Field(description="cap - committed - paid, never below zero")
+    available_now_pence: int = Field(
+        description="What may be committed today: the remaining amount, or for an amount paid in instalments "
+        "over a course, the instalments whose academic year has begun less what is committed and paid"
+    )
+    instalments: list[Instalment] = Field(
+        description="For an amount over a course: its instalments by academic year"
+    )
     cap: Money
     committed: Money
     paid: Money

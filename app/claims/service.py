@@ -26,8 +26,10 @@ from app.audit.service import record_about
 from app.auth.enums import Role
 from app.auth.policy import PersonScope, may_write
 from app.auth.principal import Principal
+from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.errors import CareLeaverNotFound, ReadOnlyAccess
 from app.care_leavers.models import CareLeaver
+from app.care_leavers.repository import CareLeaverRepository
 from app.care_leavers.service import load_for_read
 from app.claims import lifecycle
 from app.claims.enums import ClaimStatus, LedgerKind, RequestedBy
@@ -213,6 +215,31 @@ async def _check_action(session: AsyncSession, person: CareLeaver, action_id: uu
         )
 
 
+async def instalments(
+    session: AsyncSession, care_leaver_id: uuid.UUID, period: str | None, cap: int, day: date
+) -> list[tuple[str, int]]:
+    """An amount over a course in its instalments by academic year, from the course recorded on `day`
+    (none for other amounts, or when no course is recorded)."""
+    if period != "over_course":
+        return []
+    snapshot = (await CareLeaverRepository(session).snapshots([care_leaver_id], day))[care_leaver_id]
+    course = snapshot.get(CircumstanceKind.HIGHER_EDUCATION)
+    if course is None:
+        return []
+    ends = course.details.get("expected_end_on")
+    started = date.fromisoformat(course.details["started_on"])
+    return lifecycle.course_instalments(cap, started, date.fromisoformat(ends) if ends else None)
+
+
+async def left_to_commit(session: AsyncSession, claim: Claim, cap: int, period: str | None, day: date) -> int:
+    """What of the allowance may still be committed on `day`: the cap, or what its instalments have
+    released so far, less what is committed and paid (read under the allowance's lock when approving)."""
+    committed, paid = await ClaimRepository(session).pot_sums(claim)
+    schedule = await instalments(session, claim.care_leaver_id, period, cap, day)
+    limit = lifecycle.released_by(schedule, day) if schedule else cap
+    return lifecycle.remaining(limit, committed, paid)
+
+
 def _over(total: int, remaining: int, title: str) -> OverAllowance:
     return OverAllowance(
         f"This claim is {format_pence(total)} and {format_pence(remaining)} of {title} is left.",
@@ -306,8 +333,7 @@ async def _submit(
     today = uk_today()
     found = found or await grounds(session, loaded.person, claim.entitlement_code, today)
     repo = ClaimRepository(session)
-    committed, paid = await repo.pot_sums(claim)
-    left = lifecycle.remaining(found.amount_pence, committed, paid)
+    left = await left_to_commit(session, claim, found.amount_pence, found.period, today)
     if claim.total_pence > left:
         raise _over(claim.total_pence, left, found.title)
     settings = await repo.settings(claim.local_authority_id)
@@ -359,8 +385,8 @@ async def approve_claim(session: AsyncSession, principal: Principal, claim_id: u
         return await read_model(session, claim)
     repo = ClaimRepository(session)
     await repo.lock_account(claim)
-    committed, paid = await repo.pot_sums(claim)
-    left = lifecycle.remaining(claim.decision_amount_pence or 0, committed, paid)
+    period = await _period_of(session, claim)
+    left = await left_to_commit(session, claim, claim.decision_amount_pence or 0, period, uk_today())
     if claim.total_pence > left:
         raise _over(claim.total_pence, left, "this allowance")
     await repo.append(claim, LedgerKind.COMMITMENT, claim.total_pence, principal.user_id)
@@ -372,6 +398,15 @@ async def approve_claim(session: AsyncSession, principal: Principal, claim_id: u
         details={"status": "approved", "committed_pence": claim.total_pence},
     )  # fmt: skip
     return await read_model(session, claim)
+
+
+async def _period_of(session: AsyncSession, claim: Claim) -> str | None:
+    if claim.decision_offer_version_id is None:
+        return None
+    entitlement = await ClaimRepository(session).entitlement(
+        claim.decision_offer_version_id, claim.entitlement_code
+    )
+    return None if entitlement is None else (entitlement.amount or {}).get("period")
 
 
 async def decline_claim(

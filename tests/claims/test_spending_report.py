@@ -261,3 +261,19 @@ async def test_balances_are_one_query_whatever_the_number_of_claims(
     assert len(statements["few"]) == len(statements["many"]), statements
     for ran in statements.values():
         assert len([s for s in ran if "ledger_entry" in s]) == 1  # the balances themselves: one query
+
+
+async def test_a_reference_a_spreadsheet_would_run_is_written_as_text(
+    client: httpx.AsyncClient, session: AsyncSession, settings: Settings, world: World
+) -> None:
+    who = await claimant(session, settings, world)
+    today = uk_today()
+    formula = '=HYPERLINK("http://evil.example","Click")'
+    await paid(client, world, who, 1000, today, formula)
+    await paid(client, world, who, 1000, today, "AP-PLAIN")
+    exported = await the_csv(client, world.headers("admin_city"), today, today)
+    rows = {r["reference"] for r in csv.DictReader(io.StringIO(exported.text))}
+    assert rows == {"'" + formula, "AP-PLAIN"}
+    # The JSON is not a spreadsheet: it keeps what was sent.
+    json_rows = await pages(client, world.headers("admin_city"), today, today)
+    assert {r["reference"] for r in json_rows} == {formula, "AP-PLAIN"}
