@@ -24,6 +24,8 @@ from app.db.session import Database
 from app.decisions.repository import DecisionRepository
 from app.decisions.service import BATCH, recompute_council, refresh_people
 from app.demo.loader import demo_steps, load_demo_data
+from app.letters import keys as letter_keys
+from app.local_authorities.repository import LocalAuthorityRepository
 from app.wiring import wire
 
 cli = typer.Typer(help="Local Offer API management commands.", no_args_is_help=True, add_completion=False)
@@ -128,6 +130,27 @@ def recompute_decisions(
 
     count = asyncio.run(_in_unit_of_work(settings, work))
     console.print(f"[green]Decisions recomputed for {count} care leavers.[/green]")
+
+
+@cli.command("rotate-letter-key")
+def rotate_letter_key(
+    council: Annotated[str, typer.Option(help="GSS code of the council, e.g. E06000018")],
+) -> None:
+    """Give a council a new status-letter signing key. New letters are signed with it; the old key stays
+    published at /.well-known/jwks.json until every letter it signed has expired (90 days). Run it on a
+    schedule, if a key may have leaked, and after changing LOCAL_OFFER_SECRET_KEY (which seals the keys)."""
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> int:
+        la = await LocalAuthorityRepository(session).get_by_gss_code(council)
+        if la is None:
+            console.print(f"[red]No council has the GSS code {council}.[/red]")
+            raise typer.Exit(code=2)
+        key = await letter_keys.rotate(session, settings.signing_key, la.id, la.gss_code, utc_now())
+        console.print(f"[green]{la.name} now signs letters with key {key.kid}.[/green]")
+        return 1
+
+    asyncio.run(_in_unit_of_work(settings, work))
 
 
 @cli.command("demo-data")

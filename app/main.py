@@ -37,6 +37,9 @@ from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.fast_path import PublishedOfferMiddleware
 from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
+from app.letters.router import jwks_router as letter_keys_router
+from app.letters.router import public_router as status_letters_public_router
+from app.letters.router import router as status_letters_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
 from app.pathway_plans.router import router as pathway_plans_router
@@ -59,6 +62,9 @@ ROUTERS = [
     contacts_router,
     pathway_plans_router,
     claims_router,
+    status_letters_router,
+    status_letters_public_router,
+    letter_keys_router,
     partners_router,
     accounts_router,
     audit_router,

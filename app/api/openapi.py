@@ -87,6 +87,12 @@ TAGS: list[dict[str, str]] = [
         "balances are sums over an append-only ledger. The spending report feeds the council's finance system.",
     },
     {
+        "name": "Status letters",
+        "description": "Signed letters confirming a young person's care-leaver status (for the apprenticeship "
+        "care leavers' bursary, a college, a landlord): a JWS signed with the council's key (published at "
+        "`/.well-known/jwks.json`), printable with a QR code, and verifiable by anyone with no account.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },
