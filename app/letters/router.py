@@ -31,6 +31,7 @@ from app.letters.errors import NoLeavingCareStatus
 from app.letters.schemas import (
     LetterCreate,
     LetterRead,
+    LetterSigningKeySet,
     LetterSummary,
     RevocationCreate,
     VerificationCreate,
@@ -215,28 +216,12 @@ async def verify_status_letter(
 @jwks_router.get(
     "/.well-known/jwks.json",
     summary="The councils' letter-signing keys",
+    response_model=LetterSigningKeySet,
     responses={
         200: {
             "description": "A JSON Web Key Set (RFC 7517): every council's current key and the retired ones "
             "letters may still be signed with",
             "headers": conditional_headers_doc(),
-            "content": {
-                "application/json": {
-                    "example": {
-                        "keys": [
-                            {
-                                "kty": "EC",
-                                "crv": "P-256",
-                                "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
-                                "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
-                                "kid": "E06000018.20261204.3f9a2c01",
-                                "use": "sig",
-                                "alg": "ES256",
-                            }
-                        ]
-                    }
-                }
-            },
         },
         **not_modified_doc(),
     },

@@ -149,3 +149,34 @@ class VerificationRead(BaseModel):
         "forged or altered)"
     )
     statement: VerifiedStatement | None = Field(description="Only when valid")
+
+
+_JWK: JsonDict = {
+    "kty": "EC",
+    "crv": "P-256",
+    "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+    "kid": "E06000018.20261204.3f9a2c01",
+    "use": "sig",
+    "alg": "ES256",
+}
+
+
+class LetterSigningJwk(BaseModel):
+    """One council's public key (RFC 7517 JWK, EC P-256); `kid` starts with the council's GSS code."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_JWK]})
+
+    kty: str
+    crv: str
+    x: str
+    y: str
+    kid: str
+    use: str
+    alg: str
+
+
+class LetterSigningKeySet(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"keys": [_JWK]}]})
+
+    keys: list[LetterSigningJwk]

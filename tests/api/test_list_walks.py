@@ -29,6 +29,7 @@ from app.claims.models import Claim, Payment
 from app.contacts.enums import ContactOutcome, ContactRequestStatus
 from app.contacts.models import ContactRequest
 from app.core.clock import uk_today, utc_now
+from app.letters.models import StatusLetter
 from app.local_authorities.enums import AuthorityKind
 from app.local_authorities.models import LocalAuthority
 from app.pathway_plans.enums import PlanStatus
@@ -228,6 +229,27 @@ async def audit_events(session: AsyncSession, w: World) -> None:
     await session.flush()
 
 
+async def letters_together(session: AsyncSession, w: World) -> None:
+    """Six letters of p_a1's issued at the same instant."""
+    person = w.people["p_a1"]
+    for n in range(6):
+        session.add(
+            StatusLetter(
+                local_authority_id=person.local_authority_id,
+                care_leaver_id=person.id,
+                kid="walk",
+                purpose="general",
+                status="former_relevant",
+                statement=f"Letter {n}",
+                token=f"walk.letter.{n}",
+                issued_at=AT,
+                issued_by=w.users["pa_a1"].id,
+                expires_at=AT + timedelta(days=90),
+            )
+        )
+    await session.flush()
+
+
 async def claims_together(session: AsyncSession, w: World) -> None:
     """Six submitted claims of p_a1's made and changed at the same instant, each paid on the same day."""
     person, pa = w.people["p_a1"], w.users["pa_a1"]
@@ -317,6 +339,8 @@ WALKS = [
     Walk("list_claims_of_care_leaver", "pa_a1", p_a1("/v1/care-leavers/{id}/claims"), claims_together),
     Walk("list_my_claims", "leaver_a1", lambda _w: "/v1/me/claims", claims_together),
     Walk("list_claims", "manager_a", lambda _w: "/v1/claims", claims_together),
+    Walk("list_status_letters", "pa_a1", p_a1("/v1/care-leavers/{id}/status-letters"), letters_together),
+    Walk("list_my_status_letters", "leaver_a1", lambda _w: "/v1/me/status-letters", letters_together),
     Walk(
         "get_spending_report",
         "admin_city",

@@ -124,6 +124,8 @@ LEAVER_ONLY = [
     "create_my_claim",
     "list_my_claims",
     "get_my_balances",
+    "issue_my_status_letter",
+    "list_my_status_letters",
 ]
 
 

@@ -28,6 +28,7 @@ from app.core.settings import Settings
 from app.db.session import Database
 from app.entitlements import drafts, management
 from app.entitlements.schemas import EntitlementWrite
+from app.letters.models import StatusLetter
 from app.pathway_plans.views import etag
 from tests.support import factories
 from tests.support.claims import add_claims
@@ -693,6 +694,36 @@ ENTRIES: dict[str, Entry] = {
     "GET /v1/reports/spending": Entry(
         only(ADMINS), lambda w: "/v1/reports/spending", query={"from": "2026-01-01", "to": "2026-12-31"}
     ),
+    # Status letters: p_a1's (a former relevant young person in the matrix world, with one letter).
+    "POST /v1/care-leavers/{care_leaver_id}/status-letters": Entry(
+        only(_staff_404(P_A1_WRITERS | {"pa_a1": 201, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/status-letters",
+        body=lambda w, a: {"purpose": "apprenticeship_bursary"},
+    ),
+    "POST /v1/me/status-letters": Entry(
+        # leaver_a2's record has no care history: no status to confirm (422 status_letter.no_status).
+        only({"leaver_a1": 201, "leaver_a2": 422}),
+        lambda w: "/v1/me/status-letters",
+        body=lambda w, a: {"purpose": "housing"},
+    ),
+    "GET /v1/me/status-letters": Entry(only(LEAVERS), lambda w: "/v1/me/status-letters"),
+    "GET /v1/care-leavers/{care_leaver_id}/status-letters": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/status-letters",
+    ),
+    "GET /v1/status-letters/{letter_id}/printable": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/status-letters/{w.ids['letter_a1']}/printable",
+    ),
+    "POST /v1/status-letters/{letter_id}/revocation": Entry(
+        only(_staff_404(P_A1_WRITERS)),
+        lambda w: f"/v1/status-letters/{w.ids['letter_a1']}/revocation",
+        body=lambda w, a: {"reason": "Issued in error."},
+    ),
+    "POST /v1/status-letters/verification": Entry(
+        public(), lambda w: "/v1/status-letters/verification", body=lambda w, a: {"token": "not-a-letter"}
+    ),
+    "GET /.well-known/jwks.json": Entry(public(), lambda w: "/.well-known/jwks.json"),
     "GET /v1/claim-settings": Entry(only(ADMINS), lambda w: "/v1/claim-settings"),
     "PUT /v1/claim-settings": Entry(
         only(ADMINS),
@@ -728,6 +759,20 @@ async def matrix_world(session: AsyncSession, settings: Settings) -> World:
     await session.flush()
     w.ids["episode_a1"] = episode.id
     await add_claims(session, w)
+    letter = StatusLetter(
+        local_authority_id=w.people["p_a1"].local_authority_id,
+        care_leaver_id=w.id("p_a1"),
+        kid="matrix",
+        purpose="general",
+        status="former_relevant",
+        statement="Test Alpha is a care leaver of Nottingham City Council.",
+        token="matrix.letter.token",
+        issued_by=w.users["pa_a1"].id,
+        expires_at=utc_now() + timedelta(days=90),
+    )
+    session.add(letter)
+    await session.flush()
+    w.ids["letter_a1"] = letter.id
     return w
 
 

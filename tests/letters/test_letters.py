@@ -88,7 +88,8 @@ async def test_forged_altered_and_unreadable_letters_are_invalid(
     head, _, signature = token.split(".")
     altered = ".".join([head, _b64(json.dumps(changed).encode()), signature])
     # An HS256 token "signed" with the published public key (algorithm confusion).
-    confused = jwt.encode(claims, "a-public-key-used-as-an-hmac-secret-!!", algorithm="HS256", headers={"kid": header["kid"]})
+    hmac_secret = "a-public-key-used-as-an-hmac-secret-!!"
+    confused = jwt.encode(claims, hmac_secret, algorithm="HS256", headers={"kid": header["kid"]})
     for n, bad in enumerate((forged, altered, confused, "not-a-token", token[:-4] + "AAAA")):
         # Each from its own address: tokens that are not letters slow their sender (the last test).
         transport = httpx.ASGITransport(app=app, client=(f"192.0.2.{n + 1}", 50000))
