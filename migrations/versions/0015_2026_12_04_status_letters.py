@@ -1,8 +1,8 @@
 """Status letters: councils' letter-signing keys (private keys sealed) and the letters signed with them.
 
-Revision ID: 0017
+Revision ID: 0015
 Revises: 0014
-Create Date: 2026-12-05
+Create Date: 2026-12-04
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
+revision: str = "0015"
 down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
