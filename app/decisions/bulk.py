@@ -1,11 +1,14 @@
 """Timelines written in bulk, below SQLAlchemy's per-row statement machinery (the repository's helpers).
 
-A council's recompute writes hundreds of thousands of rows, so the statements are the cheapest each
-database has. PostgreSQL: the people's rows are deleted and the new ones sent with COPY (an UPDATE
-there writes a new row version and its index entries anyway). SQLite: what costs is keeping three
-indexes a row in step, so a stored row that keeps its indexed columns (a stretch with the same start,
-entitlement, district and council: after a publication, nearly all of them) is updated in place,
-which writes only the table; the others are deleted and inserted.
+A council's recompute regenerates hundreds of thousands of rows, and most are what is stored already
+(every stretch that ended before the new version came into force; after a record change, nearly all
+of the person's): so the stored rows are read first (a few columns, as text) and only the difference
+is written, each the cheapest way the database has. PostgreSQL: the rows that are gone are deleted and
+the new ones sent with COPY (an UPDATE there writes a new row version and its index entries anyway).
+SQLite: what costs is keeping three indexes a row in step, so a new row with the indexed columns of
+one that is gone (a stretch with the same start, entitlement, district and council, such as one now
+answered under the new version) is written over it, which writes only the table; the others are
+deleted and inserted.
 
 Values are bound exactly as a Core statement binds them (each column's own bind processor), each
 distinct value converted once: most repeat (the person, the dates, the reasons).
@@ -13,11 +16,13 @@ distinct value converted once: most repeat (the person, the dates, the reasons).
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import JSON, Date, Table, Uuid, delete
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -31,19 +36,98 @@ async def replace(
     session: AsyncSession,
     table: Table,
     columns: Sequence[str],
+    compared: int,
     key: Sequence[str],
     care_leaver_ids: list[uuid.UUID],
     rows: list[Row],
 ) -> None:
-    """Replace these people's rows of `table` by `rows` (values in `columns` order, no id). `key`: the
-    columns of `columns` that are in an index (a row whose key is unchanged keeps its place in them)."""
+    """Replace these people's rows of `table` by `rows` (values in `columns` order, no id), writing only
+    the difference: a stored row equal to a new one in the first `compared` columns (the others, such as
+    when it was computed, are not compared) is left as it is. `key`: the columns of `columns` that are
+    in an index (on SQLite, a changed row whose key is unchanged is updated in place)."""
     connection = await session.connection()
+    held: dict[Row, Any] = {}
+    duplicates: list[tuple[Any, Row]] = []
+    for row_id, content in await _stored(connection, table, columns[:compared], care_leaver_ids):
+        if content in held:
+            duplicates.append((row_id, content))  # never written so, but not kept either
+        else:
+            held[content] = row_id
+    added = [row for row in rows if held.pop(row[:compared], _MISSING) is _MISSING]
+    gone = [(row_id, content) for content, row_id in held.items()] + duplicates
+    if not added and not gone:
+        return
     _forget(session, table, care_leaver_ids)
     if connection.dialect.name == "postgresql":
-        await connection.execute(delete(table).where(table.c.care_leaver_id.in_(care_leaver_ids)))
-        await insert(connection, table, columns, rows)
+        await _delete(connection, table, [row_id for row_id, _ in gone])
+        await insert(connection, table, columns, added)
     else:
-        await _replace_in_place(connection, table, columns, key, care_leaver_ids, rows)
+        await _replace_in_place(connection, table, columns, key, gone, added)
+
+
+_MISSING: Any = object()
+
+
+async def _stored(
+    connection: AsyncConnection, table: Table, compared: Sequence[str], care_leaver_ids: list[uuid.UUID]
+) -> list[tuple[Any, Row]]:
+    """These people's stored rows: (the id as the database's text, the `compared` values as new rows hold
+    them). Read through the driver, uuids, JSON and (on SQLite) dates as text, each distinct text
+    converted once: most repeat (the person, the council, the version, the dates, the reasons)."""
+    postgres = connection.dialect.name == "postgresql"
+    readers = [_reader(table.c[name], postgres) for name in compared]
+    listed = ", ".join(["id::text" if postgres else "id", *(column for column, _ in readers)])
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    if postgres:
+        sql = f"SELECT {listed} FROM {table.name} WHERE care_leaver_id = ANY(%s)"  # noqa: S608 (our columns)
+        async with driver.cursor() as cursor:
+            await cursor.execute(sql, (care_leaver_ids,))
+            rows = await cursor.fetchall()
+    else:
+        bind = _processor(connection.dialect, table, "care_leaver_id")
+        marks = ", ".join("?" for _ in care_leaver_ids)
+        sql = f"SELECT {listed} FROM {table.name} WHERE care_leaver_id IN ({marks})"  # noqa: S608 (our columns)
+        async with driver.execute(sql, [bind(i) if bind else i for i in care_leaver_ids]) as cursor:
+            rows = await cursor.fetchall()
+    if not rows:
+        return []
+    ids, *values = zip(*rows, strict=True)
+    converted = []
+    for (_, convert), column in zip(readers, values, strict=True):
+        if convert is not None:
+            known = {value: convert(value) for value in set(column) if value is not None}
+            column = tuple(map(known.get, column))  # None stays None
+        converted.append(column)
+    return list(zip(ids, zip(*converted, strict=True), strict=True))
+
+
+def _reader(column: Any, postgres: bool) -> tuple[str, Callable[[Any], Any] | None]:
+    """How to select a column as the driver's plain values, and how to turn one into the value a new
+    row holds (None: it already is that value)."""
+    kind = column.type
+    if isinstance(kind, Uuid):
+        return (f"{column.name}::text" if postgres else column.name), uuid.UUID
+    if isinstance(kind, JSON):
+        return (f"{column.name}::text" if postgres else column.name), _frozen_json
+    if isinstance(kind, Date) and not postgres:
+        return column.name, date.fromisoformat
+    return column.name, None
+
+
+def _frozen_json(text: str) -> Any:
+    return _frozen(json.loads(text))
+
+
+def _frozen(value: Any) -> Any:
+    """JSON lists as the tuples the new rows hold them in."""
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
+
+
+async def _delete(connection: AsyncConnection, table: Table, gone: list[Any]) -> None:
+    ids = [uuid.UUID(row_id) if isinstance(row_id, str) else row_id for row_id in gone]
+    for start in range(0, len(ids), DELETE_CHUNK):
+        await connection.execute(delete(table).where(table.c.id.in_(ids[start : start + DELETE_CHUNK])))
 
 
 async def _replace_in_place(
@@ -51,35 +135,36 @@ async def _replace_in_place(
     table: Table,
     columns: Sequence[str],
     key: Sequence[str],
-    care_leaver_ids: list[uuid.UUID],
-    rows: list[Row],
+    gone: list[tuple[Any, Row]],
+    added: list[Row],
 ) -> None:
+    """SQLite: a changed row whose indexed columns are those of a stored row that is gone is written over
+    that row, which writes only the table; the other stored rows are deleted, the other new ones inserted."""
     key_at = [columns.index(name) for name in key]
     unindexed = [name for name in columns if name not in key]
     unindexed_at = [columns.index(name) for name in unindexed]
-    bind_id = _processor(connection.dialect, table, "id")
-    found = await connection.execute(
-        select(table.c.id, *(table.c[name] for name in key)).where(
-            table.c.care_leaver_id.in_(care_leaver_ids)
-        )
-    )
-    stored = {tuple(values): row_id for row_id, *values in found}
-    kept: list[Row] = []  # the unindexed columns' values, then the stored row's id
-    added: list[Row] = []
-    for row in rows:
-        row_id = stored.pop(tuple(row[n] for n in key_at), None)
-        if row_id is None:
-            added.append(row)
+    free: dict[Row, Any] = {}
+    deleted: list[Any] = []
+    for row_id, content in gone:
+        found = tuple(content[n] for n in key_at)
+        if found in free:
+            deleted.append(row_id)
         else:
-            kept.append((*(row[n] for n in unindexed_at), bind_id(row_id) if bind_id else row_id))
-    gone = list(stored.values())
-    for start in range(0, len(gone), DELETE_CHUNK):
-        await connection.execute(delete(table).where(table.c.id.in_(gone[start : start + DELETE_CHUNK])))
+            free[found] = row_id
+    kept: list[Row] = []  # the unindexed columns' values, then the stored row's id as stored
+    inserted: list[Row] = []
+    for row in added:
+        row_id = free.pop(tuple(row[n] for n in key_at), None)
+        if row_id is None:
+            inserted.append(row)
+        else:
+            kept.append((*(row[n] for n in unindexed_at), row_id))
+    await _delete(connection, table, deleted + list(free.values()))
     if kept:
         assignments = ", ".join(f"{name} = ?" for name in unindexed)
         bound = _bound(connection.dialect, table, unindexed, kept)
         await connection.exec_driver_sql(f"UPDATE {table.name} SET {assignments} WHERE id = ?", bound)  # noqa: S608
-    await insert(connection, table, columns, added)
+    await insert(connection, table, columns, inserted)
 
 
 async def insert(connection: AsyncConnection, table: Table, columns: Sequence[str], rows: list[Row]) -> None:
