@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import JSON, Date, Table, Uuid, delete
+from sqlalchemy import JSON, Date, Table, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
@@ -125,9 +125,20 @@ def _frozen(value: Any) -> Any:
 
 
 async def _delete(connection: AsyncConnection, table: Table, gone: list[Any]) -> None:
-    ids = [uuid.UUID(row_id) if isinstance(row_id, str) else row_id for row_id in gone]
-    for start in range(0, len(ids), DELETE_CHUNK):
-        await connection.execute(delete(table).where(table.c.id.in_(ids[start : start + DELETE_CHUNK])))
+    """Stored rows by id, as `_stored` read it (the database's own text): PostgreSQL one array, SQLite
+    lists of bound values."""
+    if not gone:
+        return
+    if connection.dialect.name == "postgresql":
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None
+        async with driver.cursor() as cursor:
+            await cursor.execute(f"DELETE FROM {table.name} WHERE id = ANY(%s::uuid[])", (gone,))  # noqa: S608
+        return
+    for start in range(0, len(gone), DELETE_CHUNK):
+        chunk = gone[start : start + DELETE_CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        await connection.exec_driver_sql(f"DELETE FROM {table.name} WHERE id IN ({marks})", tuple(chunk))  # noqa: S608
 
 
 async def _replace_in_place(
@@ -173,30 +184,60 @@ async def insert(connection: AsyncConnection, table: Table, columns: Sequence[st
         return
     names = (*columns, "id")
     ids = uuid7_hexes(len(rows))  # as SQLite stores a Uuid, and text PostgreSQL reads as one
-    bound = _bound(
-        connection.dialect, table, columns, [(*row, key) for row, key in zip(rows, ids, strict=True)]
-    )
+    with_ids = [(*row, key) for row, key in zip(rows, ids, strict=True)]
     listed = ", ".join(names)  # our own table's columns: nothing here comes from a request
     if connection.dialect.name == "postgresql":
         driver = (await connection.get_raw_connection()).driver_connection
         assert driver is not None
+        bound = _bound(connection.dialect, table, columns, with_ids, finish=_copy_text(driver))
         async with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({listed}) FROM STDIN") as copy:
             for line in bound:
                 await copy.write_row(line)
     else:
         marks = ", ".join("?" for _ in names)
+        bound = _bound(connection.dialect, table, columns, with_ids)
         await connection.exec_driver_sql(f"INSERT INTO {table.name} ({listed}) VALUES ({marks})", bound)  # noqa: S608
+
+
+def _copy_text(driver: Any) -> Callable[[Any], Any]:
+    """A bound value as the text psycopg's own dumper would send in COPY, for the values it dumps in
+    Python on every row (a JSON wrapper: `json.dumps` each time; a uuid): here once per distinct value."""
+    from psycopg.adapt import PyFormat
+    from psycopg.types.json import Json
+
+    json_dumper = driver.adapters.get_dumper(Json, PyFormat.TEXT)(Json, driver)
+
+    def text(value: Any) -> Any:
+        if isinstance(value, Json):
+            return bytes(json_dumper.dump(value)).decode()
+        if isinstance(value, uuid.UUID):
+            return str(value)
+        return value
+
+    return text
 
 
 def _processor(dialect: Dialect, table: Table, name: str) -> Callable[[Any], Any] | None:
     return table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
 
 
-def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: list[Row]) -> list[Row]:
-    """Rows with the values of `columns` bound as Core would bind them (values after those as they are)."""
-    steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (n, process, {}) for n, name in enumerate(columns) if (process := _processor(dialect, table, name))
-    ]
+def _bound(
+    dialect: Dialect,
+    table: Table,
+    columns: Sequence[str],
+    rows: list[Row],
+    *,
+    finish: Callable[[Any], Any] | None = None,
+) -> list[Row]:
+    """Rows with the values of `columns` bound as Core would bind them (values after those as they are),
+    then passed through `finish` if given."""
+    steps: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = []
+    for n, name in enumerate(columns):
+        process = _processor(dialect, table, name)
+        if finish is not None:
+            process = _then(process, finish)
+        if process is not None:
+            steps.append((n, process, {}))
     bound: list[Row] = []
     for row in rows:
         value = list(row)
@@ -209,6 +250,12 @@ def _bound(dialect: Dialect, table: Table, columns: Sequence[str], rows: list[Ro
                 value[n] = found
         bound.append(tuple(value))
     return bound
+
+
+def _then(process: Callable[[Any], Any] | None, finish: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    if process is None:
+        return finish
+    return lambda value: finish(process(value))
 
 
 def _forget(session: AsyncSession, table: Table, care_leaver_ids: list[uuid.UUID]) -> None:
