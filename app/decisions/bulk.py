@@ -1,14 +1,15 @@
 """Timelines written in bulk, below SQLAlchemy's per-row statement machinery (the repository's helpers).
 
-A council's recompute regenerates hundreds of thousands of rows, and most are what is stored already
+A council's recompute regenerates hundreds of thousands of rows, and many are what is stored already
 (every stretch that ended before the new version came into force; after a record change, nearly all
-of the person's): so the stored rows are read first (a few columns, as text) and only the difference
-is written, each the cheapest way the database has. PostgreSQL: the rows that are gone are deleted and
-the new ones sent with COPY (an UPDATE there writes a new row version and its index entries anyway).
-SQLite: what costs is keeping three indexes a row in step, so a new row with the indexed columns of
-one that is gone (a stretch with the same start, entitlement, district and council, such as one now
-answered under the new version) is written over it, which writes only the table; the others are
-deleted and inserted.
+of the person's; after a recompute that changes nothing, all): so the stored rows are read first
+(through the driver, as text) and only the difference is written, the cheapest way each database
+has. PostgreSQL: the rows that are gone are deleted and the new ones sent with COPY (an UPDATE there
+writes a new row version and its index entries anyway, and one from arrays measured slower). SQLite:
+what costs is keeping three indexes a row in step, so a new row with the indexed columns of one that
+is gone (a stretch with the same start, entitlement, district and council, such as one now answered
+under the new version) is written over it, which writes only the table; the others are deleted and
+inserted.
 
 Values are bound exactly as a Core statement binds them (each column's own bind processor), each
 distinct value converted once: most repeat (the person, the dates, the reasons).
