@@ -161,9 +161,9 @@ def demo_data() -> None:
 
 @cli.command()
 def prune() -> None:
-    """Delete what is no longer needed: idempotency keys older than 24 hours, sign-in failure counts
-    nobody has added to for LOCAL_OFFER_SIGN_IN_FORGET_MINUTES, and used, replaced or expired
-    invitations. Safe to run at any time, e.g. daily."""
+    """Delete what is no longer needed: idempotency keys older than 24 hours (30 days for money: claims
+    and payments), sign-in failure counts nobody has added to for LOCAL_OFFER_SIGN_IN_FORGET_MINUTES,
+    and used, replaced or expired invitations. Safe to run at any time, e.g. daily."""
     settings = get_settings()
     counts: dict[str, int] = {}
 

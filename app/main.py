@@ -25,6 +25,7 @@ from app.auth.router import router as auth_router
 from app.care_leavers.episodes_router import router as care_episodes_router
 from app.care_leavers.router import details_router as care_leaver_details_router
 from app.care_leavers.router import router as care_leavers_router
+from app.claims.router import router as claims_router
 from app.contacts.router import router as contacts_router
 from app.core.logging import configure_logging
 from app.core.settings import Settings, get_settings
@@ -57,6 +58,7 @@ ROUTERS = [
     advisers_router,
     contacts_router,
     pathway_plans_router,
+    claims_router,
     partners_router,
     accounts_router,
     audit_router,
@@ -107,7 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.max_upload_bytes,
-        upload_suffixes=("/imports", "/care-episode-imports"),
+        upload_suffixes=("/imports", "/care-episode-imports", "/evidence"),
     )
     if settings.cors_origins:
         app.add_middleware(

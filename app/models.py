@@ -3,6 +3,7 @@
 from app.audit import models as _audit  # noqa: F401
 from app.auth import models as _auth  # noqa: F401
 from app.care_leavers import models as _care_leavers  # noqa: F401
+from app.claims import models as _claims  # noqa: F401
 from app.contacts import models as _contacts  # noqa: F401
 from app.db import idempotency as _idempotency  # noqa: F401
 from app.db.base import Base

@@ -81,6 +81,12 @@ TAGS: list[dict[str, str]] = [
         "view and comments, a printable copy, and the board measure. Changes need `If-Match`.",
     },
     {
+        "name": "Claims and payments",
+        "description": "Claims against the allowances in a young person's offer, approved by a team manager "
+        "(two people above the council's threshold), paid exactly once (`Idempotency-Key`), never over the cap: "
+        "balances are sums over an append-only ledger. The spending report feeds the council's finance system.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },

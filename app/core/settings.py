@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=1_000_000, ge=1_000, description="Largest JSON body accepted")
     max_upload_bytes: int = Field(
-        default=11_000_000, ge=1_000, description="Largest file upload (CSV imports)"
+        default=11_000_000, ge=1_000, description="Largest file upload (CSV imports, claim evidence)"
     )
     access_token_minutes: int = Field(default=15, ge=1, le=120)
     refresh_token_days: int = Field(default=30, ge=1, le=90)

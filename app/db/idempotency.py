@@ -1,9 +1,12 @@
 """Idempotency keys: a client that retries a create (a lost response on a phone signal) gets the
 record it already made, not a second one.
 
+Keys are honoured for 24 hours, and for 30 days for money (operations named `money:...`: claims and
+payments), because the offline app may send a claim again days after it was first answered.
+
 A key belongs to the account that sent it, names the operation, and fingerprints the request, so
 the same key with a different request is refused rather than silently answered with another's
-result. Keys are honoured for 24 hours.
+result.
 
 The one rule for repeats, on both databases: a request works with its key only while it holds the
 key's lock, which lasts until its transaction ends. Holding it, a request finds the key's row
@@ -27,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import String, delete, func, select
+from sqlalchemy import String, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -36,6 +39,8 @@ from app.core.errors import Conflict, InvalidInput, field_error
 from app.db.base import Base
 
 KEEP_FOR = timedelta(hours=24)
+KEEP_MONEY_FOR = timedelta(days=30)
+MONEY = "money:"  # the prefix of operations whose keys are kept for KEEP_MONEY_FOR
 RETRY_AFTER_SECONDS = 1  # creates take milliseconds; the first answer is ready by then
 T = TypeVar("T")
 
@@ -88,7 +93,7 @@ async def previous_result(
     record = await session.get(IdempotencyRecord, (user_id, key))
     if record is None:
         return None
-    if record.created_at < utc_now() - KEEP_FOR:
+    if record.created_at < utc_now() - keep_for(record.operation):
         await session.execute(
             delete(IdempotencyRecord).where(
                 IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key
@@ -120,9 +125,20 @@ async def remember(
     await session.flush()
 
 
+def keep_for(operation: str) -> timedelta:
+    return KEEP_MONEY_FOR if operation.startswith(MONEY) else KEEP_FOR
+
+
 async def prune(session: AsyncSession, now: datetime | None = None) -> int:
+    now = now or utc_now()
     result = await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < (now or utc_now()) - KEEP_FOR)
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.created_at < now - KEEP_FOR,
+            or_(
+                ~IdempotencyRecord.operation.startswith(MONEY),
+                IdempotencyRecord.created_at < now - KEEP_MONEY_FOR,
+            ),
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

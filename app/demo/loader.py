@@ -12,6 +12,7 @@ from app.core.settings import Settings
 from app.db.session import Database
 from app.decisions.repository import DecisionRepository
 from app.decisions.service import recompute_council
+from app.demo.claims import load_claims
 from app.demo.contacts import load_contacts
 from app.demo.episodes import load_episodes
 from app.demo.people import load_people
@@ -49,8 +50,10 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("A care history told as episodes", load_episodes),
         DemoStep("Contact logs, follow-up actions and a call-back request", load_contacts),
         DemoStep("Pathway plans", load_plans),
-        # Last: every step above may change what the engine decides for someone.
+        # Every step above may change what the engine decides for someone.
         DemoStep("Stored entitlement decisions", _decisions),
+        # After the decisions: a claim is made under the stored decision for its entitlement.
+        DemoStep("Claims and payments", load_claims),
     ]
 
 

@@ -24,6 +24,8 @@ from app.audit.models import AuditEvent, AuditEventSubject
 from app.auth.enums import ConsentRecipient, Role
 from app.care_leavers.enums import SupportRequestStatus
 from app.care_leavers.models import SupportRequest
+from app.claims.enums import ClaimStatus, PaymentMethod, RequestedBy
+from app.claims.models import Claim, Payment
 from app.contacts.enums import ContactOutcome, ContactRequestStatus
 from app.contacts.models import ContactRequest
 from app.core.clock import uk_today, utc_now
@@ -226,6 +228,43 @@ async def audit_events(session: AsyncSession, w: World) -> None:
     await session.flush()
 
 
+async def claims_together(session: AsyncSession, w: World) -> None:
+    """Six submitted claims of p_a1's made and changed at the same instant, each paid on the same day."""
+    person, pa = w.people["p_a1"], w.users["pa_a1"]
+    for n in range(6):
+        claim = Claim(
+            local_authority_id=person.local_authority_id,
+            care_leaver_id=person.id,
+            entitlement_code="setting-up-home-allowance",
+            period_key="whole",
+            status=ClaimStatus.SUBMITTED,
+            purpose=f"Claim {n}",
+            items=[{"description": "Bed", "amount_pence": 100}],
+            total_pence=100,
+            payment_method=PaymentMethod.BANK_TRANSFER,
+            requested_by=RequestedBy.STAFF,
+            created_by=pa.id,
+            created_at=AT,
+            updated_at=AT,
+            contributors=[str(pa.id)],
+        )
+        session.add(claim)
+        await session.flush()
+        session.add(
+            Payment(
+                local_authority_id=person.local_authority_id,
+                claim_id=claim.id,
+                care_leaver_id=person.id,
+                entitlement_code=claim.entitlement_code,
+                amount_pence=100,
+                method=PaymentMethod.BANK_TRANSFER,
+                paid_on=AT.date(),
+                created_by=pa.id,
+            )
+        )
+    await session.flush()
+
+
 def p_a1(path: str) -> Callable[[World], str]:
     return lambda w: path.format(id=w.id("p_a1"))
 
@@ -275,6 +314,16 @@ WALKS = [
         lambda w: {"care_leaver_id": str(w.id("p_a1"))},
     ),
     Walk("get_my_access_log", "leaver_a1", lambda _w: "/v1/me/access-log", audit_events),
+    Walk("list_claims_of_care_leaver", "pa_a1", p_a1("/v1/care-leavers/{id}/claims"), claims_together),
+    Walk("list_my_claims", "leaver_a1", lambda _w: "/v1/me/claims", claims_together),
+    Walk("list_claims", "manager_a", lambda _w: "/v1/claims", claims_together),
+    Walk(
+        "get_spending_report",
+        "admin_city",
+        lambda _w: "/v1/reports/spending",
+        claims_together,
+        lambda _w: {"from": (AT.date() - timedelta(days=1)).isoformat(), "to": AT.date().isoformat()},
+    ),
 ]
 
 

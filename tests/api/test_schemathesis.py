@@ -104,6 +104,9 @@ ADMIN_ONLY = [
     "withdraw_draft_entitlement",
     "publish_offer_draft",
     "replace_contact_policy",
+    "get_spending_report",
+    "get_claim_settings",
+    "put_claim_settings",
 ]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]
@@ -118,6 +121,9 @@ LEAVER_ONLY = [
     "request_adviser",
     "update_support_request",
     "add_pathway_plan_comment",
+    "create_my_claim",
+    "list_my_claims",
+    "get_my_balances",
 ]
 
 

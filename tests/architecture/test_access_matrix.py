@@ -30,6 +30,7 @@ from app.entitlements import drafts, management
 from app.entitlements.schemas import EntitlementWrite
 from app.pathway_plans.views import etag
 from tests.support import factories
+from tests.support.claims import add_claims
 from tests.support.factories import PASSWORD
 from tests.support.plans import add_plans
 from tests.support.world import ACTORS, World, build_world
@@ -152,6 +153,17 @@ def _if_match(key: str) -> Callable[[World, str], dict[str, str]]:
 
 # Authorising and returning p_a2's submitted plan: managers and admins of the council, never an adviser.
 P_A2_MANAGERS = {"manager_a": 200, "admin_city": 200, "manager_n": 404, "admin_county": 404}
+
+CLAIM_BODY = {
+    "entitlement_code": "setting-up-home-allowance",
+    "purpose": "A cooker",
+    "items": [{"description": "Cooker", "amount_pence": 32000}],
+    "payment_method": "bank_transfer",
+}
+
+
+def _claim(key: str) -> Callable[[World], str]:
+    return lambda w: f"/v1/claims/{w.ids[key]}"
 
 
 ENTRIES: dict[str, Entry] = {
@@ -605,6 +617,92 @@ ENTRIES: dict[str, Entry] = {
         only({"leaver_a1": 200, "leaver_a2": 404}), lambda w: "/v1/me/pathway-plan"
     ),
     "GET /v1/reports/pathway-plans": Entry(only(MANAGERS | ADMINS), lambda w: "/v1/reports/pathway-plans"),
+    # Claims: p_a1's (tests/support/claims.py). The young person and staff who may change their record make,
+    # edit, submit and withdraw them; their team's manager or an admin approves, declines and pays.
+    "POST /v1/care-leavers/{care_leaver_id}/claims": Entry(
+        only(_staff_404(P_A1_WRITERS | {"pa_a1": 201, "manager_a": 201, "admin_city": 201})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/claims",
+        body=lambda w, a: CLAIM_BODY,
+    ),
+    "POST /v1/me/claims": Entry(
+        # leaver_a2's record has no care history: nothing to claim (422 claim.not_eligible).
+        only({"leaver_a1": 201, "leaver_a2": 422}),
+        lambda w: "/v1/me/claims",
+        body=lambda w, a: CLAIM_BODY,
+    ),
+    "GET /v1/me/claims": Entry(only(LEAVERS), lambda w: "/v1/me/claims"),
+    "GET /v1/care-leavers/{care_leaver_id}/claims": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/claims",
+    ),
+    "GET /v1/claims": Entry(only(STAFF), lambda w: "/v1/claims"),
+    "GET /v1/claims/{claim_id}": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}), _claim("claim_submitted")
+    ),
+    "PATCH /v1/claims/{claim_id}": Entry(
+        only(_staff_404(P_A1_WRITERS) | {"leaver_a1": 200, "leaver_a2": 404}),
+        _claim("claim_draft"),
+        body=lambda w, a: {"purpose": f"Changed by {a}"},
+        headers=lambda w, a: {"If-Match": f'"{w.ids["claim_draft"]}.1"'},
+    ),
+    "POST /v1/claims/{claim_id}/submit": Entry(
+        only(_staff_404(P_A1_WRITERS) | {"leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/claims/{w.ids['claim_draft']}/submit",
+    ),
+    "POST /v1/claims/{claim_id}/approve": Entry(
+        only(P_A2_MANAGERS), lambda w: f"/v1/claims/{w.ids['claim_submitted']}/approve"
+    ),
+    "POST /v1/claims/{claim_id}/decline": Entry(
+        only(P_A2_MANAGERS),
+        lambda w: f"/v1/claims/{w.ids['claim_submitted']}/decline",
+        body=lambda w, a: {"reason": "A bed was bought for you in October."},
+    ),
+    "POST /v1/claims/{claim_id}/withdraw": Entry(
+        only(_staff_404(P_A1_WRITERS) | {"leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/claims/{w.ids['claim_submitted']}/withdraw",
+        body=lambda w, a: {},
+    ),
+    "POST /v1/claims/{claim_id}/payments": Entry(
+        only({k: 201 if v == 200 else v for k, v in P_A2_MANAGERS.items()}),
+        lambda w: f"/v1/claims/{w.ids['claim_approved']}/payments",
+        body=lambda w, a: {"amount_pence": 10000},
+        headers=lambda w, a: {"Idempotency-Key": f"matrix-payment-{a}"},
+    ),
+    "POST /v1/payments/{payment_id}/reversal": Entry(
+        only({k: 201 if v == 200 else v for k, v in P_A2_MANAGERS.items()}),
+        lambda w: f"/v1/payments/{w.ids['payment_paid']}/reversal",
+        body=lambda w, a: {"reason": "Returned by the bank: account closed."},
+    ),
+    "POST /v1/claims/{claim_id}/evidence": Entry(
+        only(
+            _staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201})
+            | {"leaver_a1": 201, "leaver_a2": 404}
+        ),
+        lambda w: f"/v1/claims/{w.ids['claim_draft']}/evidence",
+        files=lambda w, a: {"file": ("receipt.pdf", b"%PDF-1.4 receipt", "application/pdf")},
+    ),
+    "GET /v1/claims/{claim_id}/evidence/{evidence_id}": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/claims/{w.ids['claim_draft']}/evidence/{w.ids['evidence_draft']}",
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/balances": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/balances",
+    ),
+    "GET /v1/me/balances": Entry(only(LEAVERS), lambda w: "/v1/me/balances"),
+    "GET /v1/reports/spending": Entry(
+        only(ADMINS), lambda w: "/v1/reports/spending", query={"from": "2026-01-01", "to": "2026-12-31"}
+    ),
+    "GET /v1/claim-settings": Entry(only(ADMINS), lambda w: "/v1/claim-settings"),
+    "PUT /v1/claim-settings": Entry(
+        only(ADMINS),
+        lambda w: "/v1/claim-settings",
+        body=lambda w, a: {
+            "second_approval_above_pence": 100000,
+            "cost_codes": {"setting-up-home-allowance": "LC1"},
+        },
+        headers=lambda w, a: {"If-Match": '"claim-settings.1"'},
+    ),
 }
 
 
@@ -629,6 +727,7 @@ async def matrix_world(session: AsyncSession, settings: Settings) -> World:
     session.add(episode)
     await session.flush()
     w.ids["episode_a1"] = episode.id
+    await add_claims(session, w)
     return w
 
 

@@ -215,7 +215,7 @@ async def stored_list(
 
 
 async def every_item(
-    client: httpx.AsyncClient, url: str, params: dict[str, str], headers: dict[str, str]
+    client: httpx.AsyncClient, url: str, params: dict[str, str] | None, headers: dict[str, str]
 ) -> list[dict[str, Any]]:
     """A list's items through the API, following `next` to the last page."""
     items: list[dict[str, Any]] = []
@@ -225,7 +225,8 @@ async def every_item(
         assert response.status_code == 200, response.text
         body = response.json()
         items += body["items"]
-        page, params = body["next"], {}
+        # `next` carries the whole query; httpx drops a URL's query when given params, even empty ones.
+        page, params = body["next"], None
     return items
 
 
