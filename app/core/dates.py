@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 def age_on(date_of_birth: date, on: date) -> int:
@@ -12,8 +13,10 @@ def age_on(date_of_birth: date, on: date) -> int:
     return years - 1 if (on.month, on.day) < (date_of_birth.month, date_of_birth.day) else years
 
 
+@lru_cache(maxsize=1 << 16)
 def birthday(date_of_birth: date, age: int) -> date:
-    """The day someone reaches `age`: 1 March for a 29 February birthday in a common year."""
+    """The day someone reaches `age`: 1 March for a 29 February birthday in a common year. Remembered:
+    the stored decisions' walk asks for the same few birthdays of a person at every date it evaluates."""
     year = date_of_birth.year + age
     try:
         return date_of_birth.replace(year=year)

@@ -54,6 +54,8 @@ class EntitlementDecision(IdMixin, Base):
     missing_facts: Mapped[list[str]] = mapped_column(JSON)
     # The engine's reasons in brief: [code, result] for each, in the engine's order.
     reasons: Mapped[list[Any]] = mapped_column(JSON)
+    # When the row was written: a regeneration that finds the same answer leaves the row, and this, as
+    # they are (`bulk.replace` writes only the rows that differ).
     computed_at: Mapped[datetime] = mapped_column(default=utc_now)
 
 

@@ -135,12 +135,18 @@ class DecisionRepository:
     async def replace(
         self, care_leaver_ids: Sequence[uuid.UUID], decisions: list[Row], statuses: list[Row]
     ) -> None:
-        """Replace these people's timelines by these rows (`bulk.replace`: a few statements a table)."""
+        """Replace these people's timelines by these rows, writing only the rows that differ (`bulk.replace`:
+        one read and at most a few writes a table)."""
         if not care_leaver_ids:
             return
         ids = list(care_leaver_ids)
-        await bulk.replace(self.session, DECISION_TABLE, DECISION_COLUMNS, DECISION_KEY, ids, decisions)
-        await bulk.replace(self.session, STATUS_TABLE, STATUS_COLUMNS, STATUS_KEY, ids, statuses)
+        # Every column but the last (when it was computed) says what a row stores: one equal in those to
+        # a new row is left as it is, with the day it was first computed.
+        for table, columns, key, rows in (
+            (DECISION_TABLE, DECISION_COLUMNS, DECISION_KEY, decisions),
+            (STATUS_TABLE, STATUS_COLUMNS, STATUS_KEY, statuses),
+        ):
+            await bulk.replace(self.session, table, columns, len(columns) - 1, key, ids, rows)
 
     async def on_day(
         self, care_leaver_ids: Collection[uuid.UUID], code: str, day: date
