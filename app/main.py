@@ -18,6 +18,7 @@ from app.api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from app.api.openapi import CONTACT, DESCRIPTION, TAGS, install_openapi, operation_id
 from app.api.problems import install_problem_handlers
 from app.audit.router import router as audit_router
+from app.auth.clients_router import router as partner_clients_router
 from app.auth.jwks import JwksCache
 from app.auth.router import accounts_router
 from app.auth.router import public_router as auth_public_router
@@ -42,6 +43,7 @@ from app.letters.router import public_router as status_letters_public_router
 from app.letters.router import router as status_letters_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
+from app.partners.status_router import router as status_checks_router
 from app.pathway_plans.router import router as pathway_plans_router
 from app.wiring import wire
 
@@ -66,7 +68,9 @@ ROUTERS = [
     status_letters_public_router,
     letter_keys_router,
     partners_router,
+    status_checks_router,
     accounts_router,
+    partner_clients_router,
     audit_router,
 ]
 

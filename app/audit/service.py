@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import insert
+from sqlalchemy import Uuid, insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction, AuditOutcome
@@ -147,6 +147,56 @@ async def _add(
         await session.execute(
             insert(AuditEventSubject), [{"event_id": event_id, "care_leaver_id": p} for p in people]
         )
+    return event_id
+
+
+async def record_about_evenly(
+    session: AsyncSession,
+    actor: Actor,
+    action: AuditAction,
+    resource_type: str,
+    people: Sequence[Person],
+    *,
+    local_authority_id: uuid.UUID,
+    details: dict[str, Any] | None = None,
+) -> uuid.UUID:
+    """As `record_about`, in the same statements whether `people` is empty or not: for an answer whose
+    timing must not tell whether anyone matched (a partner's status check). The event is flushed, then
+    its links inserted by one INSERT ... SELECT, which selects no row when there is nobody."""
+    council = _council_of(people, local_authority_id)
+    ids = list(dict.fromkeys(p.care_leaver_id for p in people))
+    if len(ids) > 1:
+        return await _add(
+            session, actor, action, resource_type, ids, None, council, AuditOutcome.SUCCESS, details
+        )
+    event_id = uuid7()
+    session.add(
+        AuditEvent(
+            id=event_id,
+            occurred_at=utc_now(),
+            request_id=request_id_var.get(),
+            actor_id=actor.id,
+            actor_kind=actor.kind,
+            actor_role=actor.role,
+            actor_organisation=actor.organisation,
+            action=action,
+            resource_type=resource_type,
+            local_authority_id=council,
+            outcome=AuditOutcome.SUCCESS,
+            subject_count=len(ids),
+            details=details or {},
+        )
+    )
+    await session.flush()
+    subject = ids[0] if ids else uuid.UUID(int=0)
+    await session.execute(
+        insert(AuditEventSubject).from_select(
+            ["event_id", "care_leaver_id"],
+            select(AuditEvent.id, literal(subject, Uuid)).where(
+                AuditEvent.id == event_id, literal(bool(ids))
+            ),
+        )
+    )
     return event_id
 
 

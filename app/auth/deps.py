@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.openapi.models import OAuth2 as OAuth2Model
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlowPassword, OAuthFlows
 from fastapi.security import OAuth2PasswordBearer
 
 from app.api.deps import PublicRoute, SessionDep, SettingsDep, is_public
@@ -22,8 +24,15 @@ from app.auth.jwks import JwksCache
 from app.auth.principal import Principal
 from app.core.clock import utc_now
 
-# Swagger UI's Authorize button signs in through this (password grant, form-encoded).
+# Swagger UI's Authorize button signs in through this (password grant, form-encoded); partners' systems
+# use the client credentials flow at the same endpoint (app/auth/clients.py).
 oauth2 = OAuth2PasswordBearer(tokenUrl="/v1/auth/token", scheme_name="OAuth2", auto_error=False)
+oauth2.model = OAuth2Model(
+    flows=OAuthFlows(
+        password=OAuthFlowPassword(tokenUrl="/v1/auth/token"),
+        clientCredentials=OAuthFlowClientCredentials(tokenUrl="/v1/auth/token"),
+    )
+)
 
 
 __all__ = [

@@ -28,6 +28,12 @@ class PartnerKind(StrEnum):
     HOUSING_PROVIDER = "housing_provider"
 
 
+class PartnerPurpose(StrEnum):
+    """What a partner organisation's agreement with the council lets it use the service for."""
+
+    STATUS_CHECK = "status_check"  # is this person a care leaver entitled to X on a date: yes or no
+
+
 class ConsentRecipient(StrEnum):
     """Who a young person has agreed their status may be shared with: recorded per recipient, and
     withdrawn the moment they say so."""

@@ -153,3 +153,58 @@ class TeamNameTaken(NameTaken):
 
 class PartnerNameTaken(NameTaken):
     code = "partner_organisation.name_taken"
+
+
+class InvalidClient(DomainError):
+    """A refused client-credentials sign-in (RFC 6749 section 5.2): unknown client, wrong, expired or
+    revoked secret. One answer for all."""
+
+    code = "auth.invalid_client"
+    kind = ErrorKind.UNAUTHENTICATED
+    title = "Client authentication failed"
+
+    def __init__(self, detail: str = "The client id or secret is not right.") -> None:
+        super().__init__(
+            detail, headers={"WWW-Authenticate": 'Basic realm="local-offer"'}, error="invalid_client"
+        )
+
+
+class PartnerNotFound(NotFound):
+    code = "partner_organisation.not_found"
+    title = "Partner organisation not found"
+
+
+class PartnerClientNotFound(NotFound):
+    code = "partner_client.not_found"
+    title = "Partner client not found"
+
+
+class PurposeNotAgreed(Forbidden):
+    """The partner's agreement with the council (or this client) does not cover what it asked."""
+
+    code = "partner.purpose_not_agreed"
+    title = "Not covered by your agreement with the council"
+
+
+class ClientRevoked(DomainError):
+    code = "partner_client.revoked"
+    kind = ErrorKind.CONFLICT
+    title = "The client has been revoked"
+
+    def __init__(self) -> None:
+        super().__init__("A revoked client cannot be given a new secret: create a new client instead.")
+
+
+class RateLimited(DomainError):
+    """More requests than the service allows in a window (a partner's status checks)."""
+
+    code = "auth.rate_limited"
+    kind = ErrorKind.RATE_LIMITED
+    title = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many requests. Try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
+        )

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.enums import PartnerKind, SubjectKind
@@ -126,4 +126,61 @@ class AccountInvitation(IdMixin, Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     # Set when a newer invitation replaces it: only the latest one works.
+    revoked_at: Mapped[datetime | None]
+
+
+class PartnerAgreement(IdMixin, Base):
+    """What a partner organisation may use the service for (a purpose, such as `status_check`, for the
+    entitlements named), as the council's data-sharing agreement with it says. Recorded by the council's
+    admin; ending it (or recording a new one for the same purpose) takes effect at once."""
+
+    __tablename__ = "partner_agreement"
+    __table_args__ = (
+        # At most one agreement in force per organisation and purpose.
+        Index(
+            "uq_partner_agreement_in_force",
+            "partner_organisation_id",
+            "purpose",
+            unique=True,
+            postgresql_where=text("ended_at IS NULL"),
+            sqlite_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    partner_organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("partner_organisation.id"))
+    purpose: Mapped[str] = mapped_column(String(32))
+    entitlement_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The council's own reference for the signed agreement (its data-sharing agreement register).
+    reference: Mapped[str | None] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(default=utc_now)
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column()  # no FK: the record outlives staff accounts
+    ended_at: Mapped[datetime | None]
+
+
+class PartnerClient(IdMixin, Base):
+    """A partner's system that signs in with OAuth 2.0 client credentials (app/auth/clients.py).
+
+    Its `id` is the client id. It acts through an account of its own (kind partner, role partner, no
+    password), so its tokens are ordinary access tokens with a live session that revocation ends. Secrets
+    have 256 random bits, so a SHA-256 digest is stored (as for refresh tokens), never the secret.
+    """
+
+    __tablename__ = "partner_client"
+
+    local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
+    partner_organisation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partner_organisation.id"), index=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    # The purposes this client may use: within its organisation's agreements in force, checked each time.
+    purposes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    secret_digest: Mapped[str] = mapped_column(String(64))
+    # After a rotation with a grace period, the previous secret still works until then.
+    previous_secret_digest: Mapped[str | None] = mapped_column(String(64))
+    previous_secret_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    created_by: Mapped[uuid.UUID | None] = mapped_column()
+    secret_rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

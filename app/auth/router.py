@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Annotated
+from urllib.parse import unquote_plus
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -9,12 +11,13 @@ from fastapi.responses import JSONResponse
 from app.api.deps import SessionDep, SettingsDep, get_database
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import STATUS_FOR_KIND, problem_response, problem_responses
-from app.auth import accounts, invitations, service
+from app.auth import accounts, clients, invitations, service
 from app.auth.deps import CurrentPrincipal, LaAdmin, PublicRoute, Staff, allow
 from app.auth.enums import Role, SubjectKind
 from app.auth.errors import (
     CurrentPasswordWrong,
     DemoAccount,
+    InvalidClient,
     InvalidGrant,
     InvalidInvitation,
     NoLocalPassword,
@@ -63,7 +66,8 @@ def _client_host(request: Request) -> str | None:
 @public_router.post(
     "/auth/token",
     summary="Sign in, or refresh a token",
-    responses=problem_responses(InvalidGrant(), TooManyAttempts(retry_after=30)),
+    responses=problem_responses(InvalidGrant(), InvalidClient(), TooManyAttempts(retry_after=30)),
+    response_model_exclude_none=True,
 )
 async def create_token(
     request: Request,
@@ -74,10 +78,26 @@ async def create_token(
     form: Annotated[TokenRequest, Form()],
 ) -> TokenResponse:
     """OAuth 2.0 token endpoint (form-encoded): `grant_type=password` with `username` and `password`,
-    or `grant_type=refresh_token`. After a few failures each further try from the same place must wait
+    or `grant_type=refresh_token`; a partner's system sends `grant_type=client_credentials` with its
+    `client_id` and `client_secret` (in the form, or in HTTP Basic authentication) and gets an access
+    token without a refresh token. After a few failures each further try from the same place must wait
     longer (429 with `Retry-After`); an account is never locked."""
     response.headers["Cache-Control"] = "no-store"
     now = utc_now()
+    if form.grant_type == "client_credentials":
+        client_id, client_secret = _client_credentials(request, form)
+        issued = await clients.sign_in_with_client(
+            session,
+            database,
+            settings,
+            client_id=client_id,
+            client_secret=client_secret,
+            address=_client_host(request),
+            now=now,
+        )
+        return TokenResponse(
+            access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
+        )
     if form.grant_type == "password":
         if not form.username or form.password is None:
             raise _missing("username" if not form.username else "password")
@@ -97,6 +117,23 @@ async def create_token(
     return TokenResponse(
         access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
     )
+
+
+def _client_credentials(request: Request, form: TokenRequest) -> tuple[str, str]:
+    """From HTTP Basic authentication (RFC 6749 s2.3.1, form-urlencoded parts) or the form."""
+    header = request.headers.get("Authorization", "")
+    if header[:6].lower() == "basic ":
+        try:
+            decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidClient() from exc
+        client_id, sep, client_secret = decoded.partition(":")
+        if not sep:
+            raise InvalidClient()
+        return unquote_plus(client_id), unquote_plus(client_secret)
+    if not form.client_id or form.client_secret is None:
+        raise _missing("client_id" if not form.client_id else "client_secret")
+    return form.client_id, form.client_secret
 
 
 def _missing(field: str) -> InvalidInput:

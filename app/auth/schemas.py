@@ -22,19 +22,25 @@ NewPassword = Annotated[str, StringConstraints(min_length=MIN_LENGTH, max_length
 
 
 class TokenRequest(BaseModel):
-    """OAuth 2.0 token request (RFC 6749), form-encoded: the password grant or a refresh."""
+    """OAuth 2.0 token request (RFC 6749), form-encoded: the password grant, a refresh, or a partner
+    system's client credentials."""
 
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
                 {"grant_type": "password", "username": "pa1@nottingham.demo", "password": "demo"},
                 {"grant_type": "refresh_token", "refresh_token": "k3Jx...Q"},
+                {
+                    "grant_type": "client_credentials",
+                    "client_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e91",
+                    "client_secret": "pcs_Jq8x0f2VYcJm3kq6rQy1c1m9q3x8bDkq2Wv5Lh7sT0E",
+                },
             ]
         }
     )
 
-    grant_type: Literal["password", "refresh_token"] = Field(
-        description="`password` to sign in, `refresh_token` to renew"
+    grant_type: Literal["password", "refresh_token", "client_credentials"] = Field(
+        description="`password` to sign in, `refresh_token` to renew, `client_credentials` for a partner's system"
     )
     username: Annotated[str, StringConstraints(max_length=254)] | None = Field(
         default=None, description="Email address (password grant)"
@@ -45,9 +51,13 @@ class TokenRequest(BaseModel):
     refresh_token: Annotated[str, StringConstraints(max_length=512)] | None = Field(
         default=None, description="The refresh token from the last response (refresh grant)"
     )
-    scope: str | None = Field(default=None, description="Ignored: access follows your roles")
-    client_id: str | None = Field(default=None, description="Ignored")
-    client_secret: str | None = Field(default=None, description="Ignored")
+    scope: str | None = Field(default=None, description="Ignored: access follows your roles and purposes")
+    client_id: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="Client credentials grant (or send both in HTTP Basic authentication)"
+    )
+    client_secret: Annotated[str, StringConstraints(max_length=256)] | None = Field(
+        default=None, description="Client credentials grant"
+    )
 
 
 class TokenResponse(BaseModel):
@@ -67,9 +77,12 @@ class TokenResponse(BaseModel):
     access_token: str = Field(description="Send as `Authorization: Bearer <token>`; short-lived")
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires")
-    refresh_token: str = Field(
-        description="Single-use: each refresh returns a new one; reusing one signs you out"
+    refresh_token: str | None = Field(
+        default=None,
+        description="Single-use: each refresh returns a new one; reusing one signs you out. Absent for "
+        "client credentials (the client asks for a new token instead)",
     )
+    scope: str | None = Field(default=None, description="Client credentials: the client's purposes")
 
 
 class TeamRef(BaseModel):

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.errors import TooManyAttempts
+from app.auth.errors import RateLimited, TooManyAttempts
 from app.auth.models import SignInThrottle
 from app.auth.repository import ThrottleRepository
 from app.core.settings import Settings
@@ -149,3 +149,21 @@ async def forgive(session: AsyncSession, attempt: Attempt) -> None:
 
 async def prune(session: AsyncSession, settings: Settings, now: datetime) -> int:
     return await ThrottleRepository(session).prune(now - timedelta(minutes=settings.sign_in_forget_minutes))
+
+
+async def take_from_window(
+    session: AsyncSession, key: str, *, limit: int, window_seconds: int, now: datetime
+) -> None:
+    """A fixed window of `limit` requests under `key` (for example a partner's status checks), counted in
+    the caller's transaction; 429 with `Retry-After` once it is used up. The store is the one failed
+    attempts use, read differently: `failures` counts the window's requests, `last_failure_at` is when it
+    opened (`prune` forgets it like any other row, long after it closed)."""
+    row = (await ThrottleRepository(session).lock([key], now))[key]
+    window = timedelta(seconds=window_seconds)
+    if row.failures <= 0 or now - row.last_failure_at >= window:
+        row.failures, row.last_failure_at = 1, now
+    elif row.failures >= limit:
+        raise RateLimited(retry_after=max(1, math.ceil((row.last_failure_at + window - now).total_seconds())))
+    else:
+        row.failures += 1
+    await session.flush()

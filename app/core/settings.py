@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     sign_in_max_wait_seconds: int = Field(default=900, ge=1, le=86_400)
     sign_in_max_failures_per_address: int = Field(default=50, ge=2)
     sign_in_forget_minutes: int = Field(default=60, ge=1, le=10_080)
+    # Partner status checks (app/partners/status_checks.py): a fixed window per partner organisation, and
+    # the least time every answer takes, so a yes, a no and a not-found take the same time.
+    status_checks_per_minute: int = Field(default=60, ge=1, le=10_000)
+    status_check_min_milliseconds: int = Field(default=50, ge=0, le=5_000)
     invitation_days: int = Field(
         default=7, ge=1, le=30, description="How long a young person's invitation to the app stays valid"
     )

@@ -8,6 +8,7 @@ ids cannot be probed). A new operation without an entry here fails `test_every_o
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,8 +19,10 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from app.auth.clients import secret_digest
+from app.auth.enums import Role
 from app.auth.invitations import code_digest
-from app.auth.models import AccountInvitation
+from app.auth.models import AccountInvitation, PartnerAgreement, PartnerClient, PartnerOrganisation
 from app.care_leavers.care_history import EpisodeKind, LegalBasis
 from app.care_leavers.models import CareEpisode
 from app.core.clock import uk_today, utc_now
@@ -119,6 +122,49 @@ async def city_draft(session: AsyncSession, world: World) -> dict[str, str]:
         session, city.id, EntitlementWrite.model_validate(_new_entitlement("matrix-added"))
     )
     return {"If-Match": drafts.draft_etag(city, draft)}
+
+
+# Ashfield DC's agreements and clients: its council's admin manages them; the city's admin gets 404.
+ASH_ADMIN = {"admin_county": 200, "admin_city": 404}
+MATRIX_CLIENT = uuid.UUID("0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6eff")
+
+
+def _ash(world: World) -> str:
+    return f"/v1/partner-organisations/{world.users['partner_ash'].partner_organisation_id}"
+
+
+async def ash_agreement(session: AsyncSession, world: World) -> dict[str, str]:
+    partner = world.users["partner_ash"]
+    assert partner.local_authority_id is not None and partner.partner_organisation_id is not None
+    session.add(
+        PartnerAgreement(
+            local_authority_id=partner.local_authority_id,
+            partner_organisation_id=partner.partner_organisation_id,
+            purpose="status_check",
+            entitlement_codes=["council-tax-exemption"],
+        )
+    )
+    await session.flush()
+    return {}
+
+
+async def ash_client(session: AsyncSession, world: World) -> dict[str, str]:
+    ash = await session.get(PartnerOrganisation, world.users["partner_ash"].partner_organisation_id)
+    partner = await factories.user(session, Role.PARTNER, gss=factories.COUNTY, partner=ash)
+    assert partner.local_authority_id is not None and partner.partner_organisation_id is not None
+    session.add(
+        PartnerClient(
+            id=MATRIX_CLIENT,
+            local_authority_id=partner.local_authority_id,
+            partner_organisation_id=partner.partner_organisation_id,
+            user_id=partner.id,
+            name="Matrix client",
+            purposes=["status_check"],
+            secret_digest=secret_digest("pcs_matrix"),
+        )
+    )
+    await session.flush()
+    return {}
 
 
 MATRIX_INVITATION = "MTRX-0000-1111-2222-3333"
@@ -452,6 +498,51 @@ ENTRIES: dict[str, Entry] = {
         only(ADMINS, ok=201),
         lambda w: "/v1/partner-organisations",
         body=lambda w, a: {"name": f"University {a}", "kind": "university"},
+    ),
+    "GET /v1/partner-organisations/{organisation_id}/agreements": Entry(
+        only(ASH_ADMIN), lambda w: f"{_ash(w)}/agreements"
+    ),
+    "POST /v1/partner-organisations/{organisation_id}/agreements": Entry(
+        only({**ASH_ADMIN, "admin_county": 201}),
+        lambda w: f"{_ash(w)}/agreements",
+        body=lambda w, a: {"purpose": "status_check", "entitlement_codes": ["council-tax-exemption"]},
+    ),
+    "DELETE /v1/partner-organisations/{organisation_id}/agreements/{purpose}": Entry(
+        only({**ASH_ADMIN, "admin_county": 204}),
+        lambda w: f"{_ash(w)}/agreements/status_check",
+        arrange=ash_agreement,
+    ),
+    "GET /v1/partner-organisations/{organisation_id}/clients": Entry(
+        only(ASH_ADMIN), lambda w: f"{_ash(w)}/clients"
+    ),
+    "POST /v1/partner-organisations/{organisation_id}/clients": Entry(
+        only({**ASH_ADMIN, "admin_county": 201}),
+        lambda w: f"{_ash(w)}/clients",
+        body=lambda w, a: {"name": f"System of {a}", "purposes": ["status_check"]},
+    ),
+    "POST /v1/partner-organisations/{organisation_id}/clients/{client_id}/secrets": Entry(
+        only({**ASH_ADMIN, "admin_county": 201}),
+        lambda w: f"{_ash(w)}/clients/{MATRIX_CLIENT}/secrets",
+        body=lambda w, a: {"previous_secret_valid_minutes": 0},
+        arrange=ash_client,
+    ),
+    "DELETE /v1/partner-organisations/{organisation_id}/clients/{client_id}": Entry(
+        only({**ASH_ADMIN, "admin_county": 204}),
+        lambda w: f"{_ash(w)}/clients/{MATRIX_CLIENT}",
+        arrange=ash_client,
+    ),
+    "POST /v1/status-checks": Entry(
+        only({"partner_ash": 200}),
+        lambda w: "/v1/status-checks",
+        body=lambda w, a: {
+            "given_name": "Nobody",
+            "family_name": "Known",
+            "date_of_birth": "2004-09-30",
+            "postcode": "NG17 7BQ",
+            "local_authority": factories.COUNTY,
+            "entitlement": "council-tax-exemption",
+        },
+        arrange=ash_agreement,
     ),
     "GET /v1/audit-events": Entry(only(ADMINS), lambda w: "/v1/audit-events"),
     "POST /v1/local-authorities/{gss_code}/offer/draft": Entry(
