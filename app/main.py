@@ -37,6 +37,7 @@ from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.fast_path import PublishedOfferMiddleware
 from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
+from app.events.router import router as webhooks_router
 from app.local_authorities.router import router as local_authorities_router
 from app.partners.router import router as partners_router
 from app.pathway_plans.router import router as pathway_plans_router
@@ -60,6 +61,7 @@ ROUTERS = [
     pathway_plans_router,
     claims_router,
     partners_router,
+    webhooks_router,
     accounts_router,
     audit_router,
 ]
