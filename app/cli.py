@@ -228,6 +228,28 @@ def openapi(
 
 
 @cli.command()
+def worker() -> None:
+    """Send webhook deliveries until stopped (SIGTERM or Ctrl-C finish the round in hand). Run one beside
+    the API: a second process or container from the same image. On PostgreSQL more than one may run; on
+    SQLite run one. Stopping it loses nothing: what is due waits in the database."""
+    from app.core.logging import configure_logging
+    from app.events.worker import run
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    async def work() -> None:
+        database = Database(create_engine_for(settings))
+        try:
+            await run(database, settings)
+        finally:
+            await database.dispose()
+
+    console.print("Sending webhook deliveries (Ctrl-C to stop).")
+    asyncio.run(work())
+
+
+@cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,

@@ -38,6 +38,7 @@ from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.fast_path import PublishedOfferMiddleware
 from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
+from app.events.router import router as webhooks_router
 from app.letters.router import jwks_router as letter_keys_router
 from app.letters.router import public_router as status_letters_public_router
 from app.letters.router import router as status_letters_router
@@ -69,6 +70,7 @@ ROUTERS = [
     letter_keys_router,
     partners_router,
     status_checks_router,
+    webhooks_router,
     accounts_router,
     partner_clients_router,
     audit_router,

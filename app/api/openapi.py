@@ -96,6 +96,12 @@ TAGS: list[dict[str, str]] = [
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },
+    {
+        "name": "Webhooks",
+        "description": "Events POSTed to a council's or a partner's own endpoint (a claim awaits approval, a "
+        "district's list changed), signed Standard Webhooks style, delivered at least once with backoff; "
+        "receivers de-duplicate on `webhook-id`. What gives up is a dead letter a council admin can replay.",
+    },
     {"name": "Accounts", "description": "Accounts, teams and partner organisations (administrators)."},
     {"name": "Audit", "description": "Who looked at or changed whose data. Append-only."},
     {"name": "Operations", "description": "Liveness and readiness for load balancers and orchestrators."},

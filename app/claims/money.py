@@ -30,6 +30,8 @@ from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
 from app.core.types import format_pence
 from app.db.idempotency import fingerprint, run_once
+from app.events.enums import EventType
+from app.events.outbox import emit
 
 PAYMENT_NOT_FOUND = "No payment with that id is yours to see."
 
@@ -77,6 +79,11 @@ async def record_payment(
     )
     claim.status = lifecycle.status_after_money(after)
     _touch(claim)
+    if claim.status is ClaimStatus.PAID:
+        await emit(
+            session, EventType.CLAIM_PAID, {"claim_id": claim.id, "payment_id": payment.id},
+            local_authority_id=claim.local_authority_id,
+        )  # fmt: skip
     await audit(
         session, principal, AuditAction.CREATE, loaded.person, payment.id, resource="payment",
         details={"claim_id": str(claim.id), "amount_pence": payment.amount_pence, "status": claim.status.value},

@@ -53,6 +53,8 @@ from app.core.errors import InvalidInput, field_error
 from app.core.types import format_pence
 from app.db.idempotency import fingerprint, run_once
 from app.entitlements.enums import ProviderKind
+from app.events.enums import EventType
+from app.events.outbox import emit
 from app.pathway_plans.models import PathwayPlan, PlanAction
 
 RESOURCE = "claim"
@@ -351,6 +353,13 @@ async def _submit(
     claim.submitted_by = principal.user_id
     _touch(claim, principal)
     await session.flush()
+    # The council's approvers' systems hear that a claim awaits them, in this same transaction.
+    await emit(
+        session,
+        EventType.CLAIM_SUBMITTED,
+        {"claim_id": claim.id},
+        local_authority_id=claim.local_authority_id,
+    )
     await audit(
         session, principal, AuditAction.UPDATE, loaded.person, claim.id,
         details={"status": "submitted", "total_pence": claim.total_pence, "offer_version": found.offer_version},

@@ -114,6 +114,22 @@ class Settings(BaseSettings):
         default=7, ge=1, le=30, description="How long a young person's invitation to the app stays valid"
     )
 
+    # Webhook deliveries (app/events/worker.py, `python -m app worker`): the first retry after
+    # webhook_backoff_base_seconds, doubling (with jitter) up to webhook_backoff_max_seconds; after
+    # webhook_max_attempts tries (about a day with the defaults) a delivery becomes a dead letter.
+    webhook_backoff_base_seconds: float = Field(default=10.0, gt=0, le=3600)
+    webhook_backoff_max_seconds: float = Field(default=3600.0, gt=0, le=86_400)
+    webhook_max_attempts: int = Field(default=32, ge=1, le=100)
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="A delivery claimed by a worker that died is retried after this",
+    )
+    webhook_poll_seconds: float = Field(default=1.0, gt=0, le=60, description="How often the worker looks")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60, description="Per request to a receiver")
+    webhook_batch_size: int = Field(default=20, ge=1, le=500)
+
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:

@@ -35,6 +35,7 @@ from app.local_authorities.models import LocalAuthority
 from app.pathway_plans.enums import PlanStatus
 from tests.support import factories as f
 from tests.support.plans import plan_version
+from tests.support.webhooks import add_webhooks
 from tests.support.world import World
 
 # One instant for everything arranged: every timestamp sort column is full of ties.
@@ -348,6 +349,20 @@ WALKS = [
         claims_together,
         lambda _w: {"from": (AT.date() - timedelta(days=1)).isoformat(), "to": AT.date().isoformat()},
     ),
+]
+
+
+async def webhooks_together(session: AsyncSession, w: World) -> None:
+    """Six subscriptions of the City's (with the shared world's), each with a dead letter, made at once."""
+    for _ in range(6):
+        await add_webhooks(session, "list-walk-signing-key-" + "k" * 32, w)
+
+
+WALKS += [
+    Walk(
+        "list_webhook_subscriptions", "admin_city", lambda _w: "/v1/webhook-subscriptions", webhooks_together
+    ),
+    Walk("list_webhook_deliveries", "admin_city", lambda _w: "/v1/webhook-deliveries", webhooks_together),
 ]
 
 

@@ -114,6 +114,15 @@ ADMIN_ONLY = [
     "get_spending_report",
     "get_claim_settings",
     "put_claim_settings",
+    # Webhooks: a council's admin or a partner (no adviser), and replay the admin alone.
+    "create_webhook_subscription",
+    "list_webhook_subscriptions",
+    "get_webhook_subscription",
+    "delete_webhook_subscription",
+    "rotate_webhook_secret",
+    "list_webhook_deliveries",
+    "get_webhook_delivery",
+    "replay_webhook_delivery",
 ]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]

@@ -37,6 +37,7 @@ from tests.support import factories
 from tests.support.claims import add_claims
 from tests.support.factories import PASSWORD
 from tests.support.plans import add_plans
+from tests.support.webhooks import add_webhooks
 from tests.support.world import ACTORS, World, build_world
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,6 +207,17 @@ CLAIM_BODY = {
     "purpose": "A cooker",
     "items": [{"description": "Cooker", "amount_pence": 32000}],
     "payment_method": "bank_transfer",
+}
+
+
+# Ashfield's subscription and its delivery: its partner and its council's admin; other partners and
+# the other council's admin cannot tell it exists.
+ASH_WEBHOOKS = {
+    "admin_county": 200,
+    "partner_ash": 200,
+    "admin_city": 404,
+    "partner_rush": 404,
+    "partner_uni": 404,
 }
 
 
@@ -825,6 +837,39 @@ ENTRIES: dict[str, Entry] = {
         },
         headers=lambda w, a: {"If-Match": '"claim-settings.1"'},
     ),
+    # Webhooks (tests/support/webhooks.py): a council's admin reaches the council's own subscriptions and its
+    # partners'; a partner its own; everyone else may never call them. Only an admin replays a dead letter.
+    "POST /v1/webhook-subscriptions": Entry(
+        only(ADMINS | PARTNERS | {"partner_uni"}, 201),
+        lambda w: "/v1/webhook-subscriptions",
+        body=lambda w, a: {
+            "url": "https://hooks.example.org/new",
+            "event_types": ["status_letter.revoked" if a.startswith("partner") else "claim.submitted"],
+        },
+    ),
+    "GET /v1/webhook-subscriptions": Entry(
+        only(ADMINS | PARTNERS | {"partner_uni"}), lambda w: "/v1/webhook-subscriptions"
+    ),
+    "GET /v1/webhook-subscriptions/{subscription_id}": Entry(
+        only(ASH_WEBHOOKS), lambda w: f"/v1/webhook-subscriptions/{w.ids['sub_ash']}"
+    ),
+    "DELETE /v1/webhook-subscriptions/{subscription_id}": Entry(
+        only({k: 204 if v == 200 else v for k, v in ASH_WEBHOOKS.items()}),
+        lambda w: f"/v1/webhook-subscriptions/{w.ids['sub_ash']}",
+    ),
+    "POST /v1/webhook-subscriptions/{subscription_id}/secret": Entry(
+        only(ASH_WEBHOOKS), lambda w: f"/v1/webhook-subscriptions/{w.ids['sub_ash']}/secret"
+    ),
+    "GET /v1/webhook-deliveries": Entry(
+        only(ADMINS | PARTNERS | {"partner_uni"}), lambda w: "/v1/webhook-deliveries"
+    ),
+    "GET /v1/webhook-deliveries/{delivery_id}": Entry(
+        only(ASH_WEBHOOKS), lambda w: f"/v1/webhook-deliveries/{w.ids['delivery_ash']}"
+    ),
+    "POST /v1/webhook-deliveries/{delivery_id}/replay": Entry(
+        only({"admin_county": 202, "admin_city": 404}),
+        lambda w: f"/v1/webhook-deliveries/{w.ids['delivery_ash']}/replay",
+    ),
 }
 
 
@@ -864,6 +909,7 @@ async def matrix_world(session: AsyncSession, settings: Settings) -> World:
     session.add(letter)
     await session.flush()
     w.ids["letter_a1"] = letter.id
+    await add_webhooks(session, settings.signing_key, w)
     return w
 
 

@@ -1,0 +1,85 @@
+"""The outbox: an event and its deliveries are added to the session of the change they describe.
+
+They commit with it or not at all, so a rolled-back change sends nothing and a committed one cannot be
+lost between the database and the network: the worker (app/events/worker.py) sends what is written.
+Every domain that announces something calls `emit`, and nothing else, here.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.clock import utc_now
+from app.events.enums import AUDIENCE, PAYLOAD_KEYS, Audience, EventType
+from app.events.models import WebhookDelivery, WebhookEvent, WebhookSubscription
+
+
+async def emit(
+    session: AsyncSession,
+    event_type: EventType,
+    payload: dict[str, Any],
+    *,
+    local_authority_id: uuid.UUID,
+    partner_organisation_id: uuid.UUID | None = None,
+) -> WebhookEvent:
+    """Record `event_type` for the council's own subscribers (a council event) or for one partner's (a partner
+    event), with one delivery per subscription that asked for it. Ids only in `payload` (PAYLOAD_KEYS)."""
+    if set(payload) != PAYLOAD_KEYS[event_type]:
+        raise ValueError(f"{event_type} carries exactly {sorted(PAYLOAD_KEYS[event_type])}")
+    if (AUDIENCE[event_type] is Audience.PARTNER) != (partner_organisation_id is not None):
+        raise ValueError(f"{event_type} is for {AUDIENCE[event_type]} subscribers")
+    now = utc_now()
+    event = WebhookEvent(
+        id=uuid.uuid4(),
+        local_authority_id=local_authority_id,
+        partner_organisation_id=partner_organisation_id,
+        event_type=event_type.value,
+        data={k: str(v) for k, v in payload.items()},
+        occurred_at=now,
+    )
+    session.add(event)
+    await session.flush()  # before its deliveries: no relationship orders the inserts
+    audience = (
+        WebhookSubscription.partner_organisation_id.is_(None)
+        if partner_organisation_id is None
+        else WebhookSubscription.partner_organisation_id == partner_organisation_id
+    )
+    subscriptions = await session.execute(
+        select(WebhookSubscription.id, WebhookSubscription.event_types).where(
+            WebhookSubscription.local_authority_id == local_authority_id,
+            audience,
+            WebhookSubscription.deleted_at.is_(None),
+        )
+    )
+    for subscription_id, types in subscriptions:
+        if event_type.value in types:
+            session.add(
+                WebhookDelivery(
+                    event_id=event.id,
+                    subscription_id=subscription_id,
+                    local_authority_id=local_authority_id,
+                    partner_organisation_id=partner_organisation_id,
+                    event_type=event_type.value,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    await session.flush()
+    return event
+
+
+def body_of(event: WebhookEvent) -> bytes:
+    """The request body, the same bytes on every attempt (Standard Webhooks' envelope)."""
+    envelope = {
+        "id": str(event.id),
+        "type": event.event_type,
+        "timestamp": event.occurred_at.isoformat().replace("+00:00", "Z"),
+        "local_authority_id": str(event.local_authority_id),
+        "data": event.data,
+    }
+    return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
