@@ -83,3 +83,29 @@ def body_of(event: WebhookEvent) -> bytes:
         "data": event.data,
     }
     return json.dumps(envelope, separators=(",", ":"), sort_keys=True).encode()
+
+
+async def emit_to_subscribed_partners(
+    session: AsyncSession, event_type: EventType, payload: dict[str, Any], *, local_authority_id: uuid.UUID
+) -> int:
+    """A partner event for every partner of the council subscribed to it (a status letter revoked: whoever
+    holds the letter may be any of them, and the event names only the letter). Returns how many."""
+    partners = await session.scalars(
+        select(WebhookSubscription.partner_organisation_id)
+        .where(
+            WebhookSubscription.local_authority_id == local_authority_id,
+            WebhookSubscription.partner_organisation_id.is_not(None),
+            WebhookSubscription.deleted_at.is_(None),
+        )
+        .distinct()
+    )
+    found = [p for p in partners if p is not None]
+    for partner in found:
+        await emit(
+            session,
+            event_type,
+            payload,
+            local_authority_id=local_authority_id,
+            partner_organisation_id=partner,
+        )
+    return len(found)

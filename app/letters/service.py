@@ -27,6 +27,8 @@ from app.care_leavers.service import advisers_by_id, load_for_read, load_for_wri
 from app.core.clock import UK
 from app.core.types import uuid7
 from app.db.pagination import Position, Window
+from app.events.enums import EventType
+from app.events.outbox import emit_to_subscribed_partners
 from app.letters import keys
 from app.letters.enums import LetterPurpose, VerificationResult
 from app.letters.errors import LetterNotFound, NoLeavingCareStatus
@@ -241,6 +243,12 @@ async def revoke_letter(
         letter.revocation_reason = reason
         await session.flush()
         await _audit(session, principal.as_actor(), AuditAction.UPDATE, person, letter.id, {"revoked": True})
+        await emit_to_subscribed_partners(
+            session,
+            EventType.STATUS_LETTER_REVOKED,
+            {"letter_id": letter.id},
+            local_authority_id=person.local_authority_id,
+        )
     names = await _names(session, [letter])
     return read(letter, names.get(letter.issued_by), now)
 

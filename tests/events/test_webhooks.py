@@ -24,6 +24,7 @@ from app.events.models import WebhookDelivery, WebhookEvent
 from app.events.outbox import body_of, emit
 from app.events.worker import claim
 from tests.claims.support import claimant, make_claim
+from tests.letters.support import give_status, issue
 from tests.support.world import World
 
 HOOK = "https://finance.example.gov.uk/hooks"
@@ -203,3 +204,23 @@ def test_the_readmes_verifier_accepts_our_signatures_and_refuses_altered_ones() 
     assert not namespace["verify"](secret, headers, body.replace(b"paid", b"submitted"))
     stale = signing.headers([secret], "evt-1", now - 600, body)
     assert not namespace["verify"](secret, stale, body)
+
+
+async def test_a_revoked_letter_is_an_event_for_each_subscribed_partner_of_the_council_naming_only_the_letter(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    ash = await subscribe(client, world.headers("partner_ash"), event_types=["status_letter.revoked"])
+    await subscribe(client, world.headers("partner_rush"), event_types=["council_tax.list_changed"])
+    await give_status(session, world, "q_ash")
+    letter = await issue(client, world, "pa_n1", "q_ash")
+    revoked = await client.post(
+        f"/v1/status-letters/{letter['id']}/revocation",
+        json={"reason": "Issued for the wrong purpose."},
+        headers=world.headers("pa_n1"),
+    )
+    assert revoked.status_code in (200, 201), revoked.text
+    deliveries = (await session.execute(select(WebhookDelivery))).scalars().all()
+    # Rushcliffe asked for other events, and the City's partners are another council's.
+    assert [str(d.subscription_id) for d in deliveries] == [ash["id"]]
+    event = await session.get(WebhookEvent, deliveries[0].event_id)
+    assert event is not None and event.data == {"letter_id": letter["id"]}
