@@ -267,6 +267,16 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity, Known]:
             client, people["x"], _sign_in(client, identities[0].email, identities[0].password), city
         )
         identities += [leaver, Identity("partner_ash", "ashfield@partners.demo", "demo")]
+        # Ashfield's agreement covers status checks, so the checks meet a partner allowed to make them.
+        listed = client.get("/v1/partner-organisations", headers=county)
+        assert listed.status_code == 200, listed.text
+        ashfield = next(p for p in listed.json() if p["name"].startswith("Ashfield"))
+        agreement = {"purpose": "status_check", "entitlement_codes": ["council-tax-exemption"]}
+        _ok(
+            client.post(
+                f"/v1/partner-organisations/{ashfield['id']}/agreements", json=agreement, headers=county
+            )
+        )
         for identity in [*identities, admin]:  # each can really sign in before the run starts
             _sign_in(client, identity.email, identity.password)
     # An adviser of the admin's council, so caseload and profile operations can be reached.
