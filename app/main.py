@@ -38,6 +38,9 @@ from app.entitlements.fast_path import PublishedOfferMiddleware
 from app.entitlements.published import CurrentOffers
 from app.entitlements.router import router as entitlements_router
 from app.local_authorities.router import router as local_authorities_router
+from app.partners.router import me_router as council_tax_me_router
+from app.partners.router import record_router as council_tax_record_router
+from app.partners.router import reports_router as council_tax_reports_router
 from app.partners.router import router as partners_router
 from app.pathway_plans.router import router as pathway_plans_router
 from app.wiring import wire
@@ -60,6 +63,9 @@ ROUTERS = [
     pathway_plans_router,
     claims_router,
     partners_router,
+    council_tax_record_router,
+    council_tax_me_router,
+    council_tax_reports_router,
     accounts_router,
     audit_router,
 ]

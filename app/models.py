@@ -10,6 +10,7 @@ from app.db.base import Base
 from app.decisions import models as _decisions  # noqa: F401
 from app.entitlements import models as _entitlements  # noqa: F401
 from app.local_authorities import models as _local_authorities  # noqa: F401
+from app.partners import models as _partners  # noqa: F401
 from app.pathway_plans import models as _pathway_plans  # noqa: F401
 
 target_metadata = Base.metadata
