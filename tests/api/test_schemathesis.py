@@ -124,6 +124,7 @@ LEAVER_ONLY = [
     "create_my_claim",
     "list_my_claims",
     "get_my_balances",
+    "get_my_council_tax",
 ]
 
 
