@@ -43,6 +43,9 @@ from app.letters.router import jwks_router as letter_keys_router
 from app.letters.router import public_router as status_letters_public_router
 from app.letters.router import router as status_letters_router
 from app.local_authorities.router import router as local_authorities_router
+from app.partners.router import me_router as council_tax_me_router
+from app.partners.router import record_router as council_tax_record_router
+from app.partners.router import reports_router as council_tax_reports_router
 from app.partners.router import router as partners_router
 from app.partners.status_router import router as status_checks_router
 from app.pathway_plans.router import router as pathway_plans_router
@@ -71,6 +74,9 @@ ROUTERS = [
     partners_router,
     status_checks_router,
     webhooks_router,
+    council_tax_record_router,
+    council_tax_me_router,
+    council_tax_reports_router,
     accounts_router,
     partner_clients_router,
     audit_router,

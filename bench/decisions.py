@@ -59,7 +59,7 @@ from app.decisions.repository import DecisionRepository  # noqa: E402
 from app.entitlements import hooks as offer_hooks  # noqa: E402
 from app.entitlements import management  # noqa: E402
 from app.main import create_app  # noqa: E402
-from app.partners.service import ENTITLEMENT, LISTED  # noqa: E402
+from app.partners.repository import ENTITLEMENT, LISTED  # noqa: E402
 from app.wiring import RECORD_CHANGE_SUBSCRIBERS, wire  # noqa: E402
 from tests.support import factories as f  # noqa: E402
 from tests.support.databases import migrate  # noqa: E402

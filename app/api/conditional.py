@@ -109,6 +109,17 @@ def require_if_match(header: str | None, etag: str, *, what: str) -> None:
         raise stale(etag, what=what)
 
 
+def check_if_match_if_sent(header: str | None, etag: str | None, *, what: str) -> None:
+    """The same rule where a change may be made without reading first, because only its author ever
+    changes it (a billing authority's confirmation): If-Match may be left out, but sent, it is checked
+    as `require_if_match` checks it (`*` is 428; a tag that is not the current one, or any tag when there
+    is nothing yet, is 412)."""
+    if header is None:
+        return
+    if etag is None or not strong_match(if_match_tags(header, what=what), etag):
+        raise stale(etag or '""', what=what)
+
+
 def stale(etag: str, *, what: str) -> PreconditionFailed:
     return PreconditionFailed(
         f"Someone changed {what} since you read it. Read it again, check your change still makes sense, "

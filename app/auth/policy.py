@@ -24,6 +24,7 @@ class PersonScope:
     adviser_team_id: uuid.UUID | None
     district_gss: str | None  # where they live now
     consents: frozenset[ConsentRecipient] = frozenset()  # active consents to share
+    consent_organisations: frozenset[uuid.UUID] = frozenset()  # the organisations those consents name
 
 
 def person_access(principal: Principal, person: PersonScope) -> Access:
@@ -64,7 +65,7 @@ def partner_in_scope(principal: Principal, person: PersonScope) -> bool:
         return (
             principal.partner_district_gss is not None
             and person.district_gss == principal.partner_district_gss
-            and ConsentRecipient.DISTRICT_COUNCIL in person.consents
+            and principal.partner_organisation_id in person.consent_organisations
         )
     # Universities and housing providers get their views with the records that define their scope.
     return False

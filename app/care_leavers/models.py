@@ -101,18 +101,31 @@ class AdviserAllocation(IdMixin, Base):
 
 
 class Consent(IdMixin, Base):
-    """A young person's agreement to share their status with one kind of partner, until withdrawn."""
+    """A young person's agreement to share their status with one named partner organisation (Ashfield
+    District Council, a university), until withdrawn. `partner_organisation_id` None: consent to a kind
+    of recipient that names no organisation (recorded before consents named one, for someone living
+    where no billing authority shares with us): it puts them on no organisation's list."""
 
     __tablename__ = "consent"
     __table_args__ = (
+        # One active consent per named organisation, and one unnamed one per kind of recipient.
         Index(
-            "uq_consent_active",
+            "uq_consent_active_organisation",
+            "care_leaver_id",
+            "partner_organisation_id",
+            unique=True,
+            postgresql_where=text("withdrawn_at IS NULL AND partner_organisation_id IS NOT NULL"),
+            sqlite_where=text("withdrawn_at IS NULL AND partner_organisation_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_consent_active_unnamed",
             "care_leaver_id",
             "recipient",
             unique=True,
-            postgresql_where=text("withdrawn_at IS NULL"),
-            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL AND partner_organisation_id IS NULL"),
+            sqlite_where=text("withdrawn_at IS NULL AND partner_organisation_id IS NULL"),
         ),
+        Index("ix_consent_organisation", "partner_organisation_id", "care_leaver_id"),
     )
 
     local_authority_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("local_authority.id"))
@@ -120,6 +133,7 @@ class Consent(IdMixin, Base):
     recipient: Mapped[ConsentRecipient] = mapped_column(
         Enum(ConsentRecipient, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
     )
+    partner_organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("partner_organisation.id"))
     given_at: Mapped[datetime] = mapped_column(default=utc_now)
     withdrawn_at: Mapped[datetime | None]
     recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("user_account.id"))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.auth.enums import ConsentRecipient, Role
-from app.auth.models import UserAccount
+from app.auth.enums import ConsentRecipient, PartnerKind, Role
+from app.auth.models import PartnerOrganisation, UserAccount
 from app.auth.policy import PersonScope
 from app.auth.principal import Principal
 from app.care_leavers.enums import CircumstanceKind, RecordStatus, SupportRequestStatus
@@ -25,6 +25,7 @@ from app.care_leavers.models import (
     SupportRequest,
 )
 from app.core.dates import latest_birth_date
+from app.core.errors import InvalidInput, field_error
 from app.db.pagination import Position, SortKey, Window, keyset_page
 from app.db.search import contains
 
@@ -298,6 +299,9 @@ class CareLeaverRepository:
             adviser_team_id=team_id,
             district_gss=person.district_gss_code,
             consents=frozenset(c.recipient for c in consents),
+            consent_organisations=frozenset(
+                c.partner_organisation_id for c in consents if c.partner_organisation_id is not None
+            ),
         )
         return person, scope
 
@@ -309,26 +313,46 @@ class CareLeaverRepository:
         stmt = select(Consent).where(Consent.care_leaver_id == care_leaver_id).order_by(Consent.given_at)
         return list((await self.session.execute(stmt)).scalars())
 
-    async def active_consent(self, care_leaver_id: uuid.UUID, recipient: ConsentRecipient) -> Consent | None:
+    async def active_consent(
+        self, care_leaver_id: uuid.UUID, recipient: ConsentRecipient, organisation_id: uuid.UUID | None
+    ) -> Consent | None:
         stmt = select(Consent).where(
             Consent.care_leaver_id == care_leaver_id,
             Consent.recipient == recipient,
             Consent.withdrawn_at.is_(None),
+            Consent.partner_organisation_id.is_(None)
+            if organisation_id is None
+            else Consent.partner_organisation_id == organisation_id,
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def consents_given_at(
-        self, care_leaver_ids: list[uuid.UUID], recipient: ConsentRecipient
-    ) -> dict[uuid.UUID, datetime]:
-        """When each person's active consent to `recipient` was given, for a page of people in one query."""
-        if not care_leaver_ids:
-            return {}
-        stmt = select(Consent.care_leaver_id, Consent.given_at).where(
-            Consent.care_leaver_id.in_(care_leaver_ids),
-            Consent.recipient == recipient,
-            Consent.withdrawn_at.is_(None),
+    async def consent_organisation(
+        self, person: CareLeaver, recipient: ConsentRecipient, organisation_id: uuid.UUID | None
+    ) -> uuid.UUID | None:
+        """The partner organisation a consent names: the one asked for, which must be a partner of the
+        person's council of that kind (422 otherwise); or, for a district council named by no id, the
+        council's billing authority where they live now (None if no partner bills there)."""
+        kind = PartnerKind(recipient.value)
+        stmt = select(PartnerOrganisation.id).where(
+            PartnerOrganisation.local_authority_id == person.local_authority_id,
+            PartnerOrganisation.kind == kind,
         )
-        return dict((await self.session.execute(stmt)).all())
+        if organisation_id is not None:
+            found = (
+                await self.session.execute(stmt.where(PartnerOrganisation.id == organisation_id))
+            ).first()
+            if found is None:
+                raise InvalidInput(
+                    f"That is not a {kind.value.replace('_', ' ')} your council shares with.",
+                    errors=[field_error("organisation_id", f"a partner organisation of kind {kind.value}")],
+                )
+            return organisation_id
+        if kind is not PartnerKind.DISTRICT_COUNCIL or person.district_gss_code is None:
+            return None
+        stmt = stmt.where(PartnerOrganisation.district_gss_code == person.district_gss_code).order_by(
+            PartnerOrganisation.name
+        )
+        return (await self.session.execute(stmt)).scalars().first()
 
     async def allocations(self, care_leaver_id: uuid.UUID) -> list[AdviserAllocation]:
         stmt = (
@@ -362,35 +386,3 @@ class CareLeaverRepository:
             .where(AdviserAllocation.care_leaver_id.in_(care_leaver_ids), allocation_in_force(today))
         )
         return dict((await self.session.execute(stmt)).all())
-
-    async def in_district_with_consent(
-        self,
-        local_authority_id: uuid.UUID,
-        district: str | None,
-        born_after: date,
-        born_on_or_before: date,
-        *,
-        limit: int,
-        cursor: Position | None,
-    ) -> Window[CareLeaver]:
-        """People a district council may see: living there, agreed to share, in the age range."""
-        stmt = (
-            select(CareLeaver)
-            .join(
-                Consent,
-                and_(
-                    Consent.care_leaver_id == CareLeaver.id,
-                    Consent.withdrawn_at.is_(None),
-                    Consent.recipient == ConsentRecipient.DISTRICT_COUNCIL,
-                ),
-            )
-            .where(
-                CareLeaver.local_authority_id == local_authority_id,
-                CareLeaver.date_of_birth > born_after,
-                CareLeaver.date_of_birth <= born_on_or_before,
-                CareLeaver.closed_on.is_(None),  # a closed case (moved away, died) is not sent to a district
-            )
-        )
-        if district is not None:
-            stmt = stmt.where(CareLeaver.district_gss_code == district)
-        return await keyset_page(self.session, stmt, BY_NAME, limit=limit, cursor=cursor)

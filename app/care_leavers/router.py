@@ -260,9 +260,10 @@ async def list_consents(
 async def give_consent(
     care_leaver_id: uuid.UUID, body: ConsentCreate, principal: StaffOrSelf, session: SessionDep
 ) -> ConsentRead:
-    """The young person agrees their status may be shared with this kind of partner. Giving it twice is harmless."""
+    """The young person agrees their status may be shared with this organisation (for a district council named
+    by no id, the billing authority where they live now). Giving it twice is harmless."""
     return ConsentRead.model_validate(
-        await service.give_consent(session, principal, care_leaver_id, body.recipient)
+        await service.give_consent(session, principal, care_leaver_id, body.recipient, body.organisation_id)
     )
 
 
@@ -273,10 +274,17 @@ async def give_consent(
     responses=problem_responses(401, 403, 404),
 )
 async def withdraw_consent(
-    care_leaver_id: uuid.UUID, recipient: ConsentRecipient, principal: StaffOrSelf, session: SessionDep
+    care_leaver_id: uuid.UUID,
+    recipient: ConsentRecipient,
+    principal: StaffOrSelf,
+    session: SessionDep,
+    organisation_id: Annotated[
+        uuid.UUID | None,
+        Query(description="Only the consent naming this organisation (default: all of that kind)"),
+    ] = None,
 ) -> Response:
-    """Takes effect at once: the partner can no longer see the young person."""
-    await service.withdraw_consent(session, principal, care_leaver_id, recipient)
+    """Takes effect at once: the partner can no longer see the young person, on any list."""
+    await service.withdraw_consent(session, principal, care_leaver_id, recipient, organisation_id)
     return Response(status_code=204)
 
 

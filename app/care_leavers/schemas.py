@@ -310,6 +310,7 @@ class ConsentRead(BaseModel):
                 {
                     "id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e92",
                     "recipient": "district_council",
+                    "partner_organisation_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e30",
                     "given_at": "2026-03-01T10:00:00+00:00",
                     "withdrawn_at": None,
                 }
@@ -319,15 +320,31 @@ class ConsentRead(BaseModel):
 
     id: uuid.UUID
     recipient: ConsentRecipient
+    partner_organisation_id: uuid.UUID | None = Field(
+        description="The organisation it names (for a district council, the billing authority); none: "
+        "it names no organisation and shares with no one"
+    )
     given_at: datetime
     withdrawn_at: datetime | None
 
 
 class ConsentCreate(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"recipient": "district_council"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"recipient": "district_council"},
+                {"recipient": "district_council", "organisation_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e30"},
+            ]
+        }
+    )
 
     recipient: ConsentRecipient = Field(
         description="Who the young person agrees their status may be shared with"
+    )
+    organisation_id: uuid.UUID | None = Field(
+        default=None,
+        description="The partner organisation named (one of your council's partners of that kind). Left "
+        "out for a district council: the billing authority where they live now, if one shares with you",
     )
 
 

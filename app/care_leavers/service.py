@@ -224,18 +224,26 @@ async def list_consents(
 
 
 async def give_consent(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, recipient: ConsentRecipient
+    session: AsyncSession,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    recipient: ConsentRecipient,
+    organisation_id: uuid.UUID | None = None,
 ) -> Consent:
-    """The young person themself, or staff who may change the record, records an agreement to share."""
+    """The young person themself, or staff who may change the record, records an agreement to share with
+    one named organisation. A district-council consent naming none names the billing authority where they
+    live now (the partner organisation of their council that bills there), or, if none bills there, no one."""
     person = await _load_for_consent(session, principal, care_leaver_id)
     repo = CareLeaverRepository(session)
-    existing = await repo.active_consent(person.id, recipient)
+    organisation = await repo.consent_organisation(person, recipient, organisation_id)
+    existing = await repo.active_consent(person.id, recipient, organisation)
     if existing is not None:
         return existing  # giving consent twice is the same as once
     consent = Consent(
         local_authority_id=person.local_authority_id,
         care_leaver_id=person.id,
         recipient=recipient,
+        partner_organisation_id=organisation,
         given_at=utc_now(),
         recorded_by=principal.user_id,
     )
@@ -248,30 +256,41 @@ async def give_consent(
         "consent",
         [person],
         resource_id=consent.id,
-        details={"recipient": recipient.value},
+        details={
+            "recipient": recipient.value,
+            "organisation_id": str(organisation) if organisation else None,
+        },
     )
     return consent
 
 
 async def withdraw_consent(
-    session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID, recipient: ConsentRecipient
+    session: AsyncSession,
+    principal: Principal,
+    care_leaver_id: uuid.UUID,
+    recipient: ConsentRecipient,
+    organisation_id: uuid.UUID | None = None,
 ) -> None:
-    """Takes effect at once: the partner's next request no longer finds the person."""
+    """Takes effect at once: the partner's next request no longer finds the person. Without an
+    organisation, every consent of that kind is withdrawn; with one, that organisation's."""
     person = await _load_for_consent(session, principal, care_leaver_id)
-    consent = await CareLeaverRepository(session).active_consent(person.id, recipient)
-    if consent is None:
-        return  # already withdrawn: withdrawing is idempotent
-    consent.withdrawn_at = utc_now()
-    await session.flush()
-    await record_about(
-        session,
-        principal.as_actor(),
-        AuditAction.UPDATE,
-        "consent",
-        [person],
-        resource_id=consent.id,
-        details={"recipient": recipient.value, "withdrawn": True},
-    )
+    withdrawn = utc_now()
+    for consent in await CareLeaverRepository(session).active_consents(person.id):
+        if consent.recipient != recipient:
+            continue
+        if organisation_id is not None and consent.partner_organisation_id != organisation_id:
+            continue
+        consent.withdrawn_at = withdrawn  # already withdrawn: nothing to do (withdrawing is idempotent)
+        await session.flush()
+        await record_about(
+            session,
+            principal.as_actor(),
+            AuditAction.UPDATE,
+            "consent",
+            [person],
+            resource_id=consent.id,
+            details={"recipient": recipient.value, "withdrawn": True},
+        )
 
 
 async def _load_for_consent(

@@ -14,6 +14,7 @@ from app.decisions.repository import DecisionRepository
 from app.decisions.service import recompute_council
 from app.demo.claims import load_claims
 from app.demo.contacts import load_contacts
+from app.demo.council_tax import load_council_tax
 from app.demo.episodes import load_episodes
 from app.demo.people import load_people
 from app.demo.plans import load_plans
@@ -54,6 +55,7 @@ def demo_steps() -> list[DemoStep]:
         DemoStep("Stored entitlement decisions", _decisions),
         # After the decisions: a claim is made under the stored decision for its entitlement.
         DemoStep("Claims and payments", load_claims),
+        DemoStep("Billing authorities' council-tax confirmations", load_council_tax),
     ]
 
 

@@ -20,13 +20,22 @@ from app.auth.enums import ConsentRecipient, PartnerKind, Role, SubjectKind
 from app.auth.models import PartnerOrganisation, Team, UserAccount
 from app.auth.passwords import hash_password
 from app.care_leavers.models import AdviserAllocation, CareLeaver, Consent
-from app.core.clock import uk_today
+from app.core.clock import uk_today, utc_now
 from app.db.base import Base
 from app.demo.ids import demo_id
 from app.local_authorities.models import LocalAuthority
 
 CITY, COUNTY = "E06000018", "E10000024"
 ASHFIELD, RUSHCLIFFE, GEDLING, MANSFIELD = "E07000170", "E07000176", "E07000173", "E07000174"
+BASSETLAW, BROXTOWE, NEWARK = "E07000171", "E07000172", "E07000175"
+# Fictional streets in each billing authority's area, for the addresses its council-tax list shows.
+TOWNS = {
+    CITY: ("Example Road", "Nottingham", "NG7"),
+    ASHFIELD: ("Sample Street", "Sutton-in-Ashfield", "NG17"),
+    RUSHCLIFFE: ("Demo Lane", "West Bridgford", "NG2"),
+    GEDLING: ("Placeholder Avenue", "Arnold", "NG5"),
+    MANSFIELD: ("Mockley Close", "Mansfield", "NG18"),
+}
 
 
 @dataclass(frozen=True)
@@ -50,9 +59,17 @@ TEAMS = [
     (COUNTY, "21Plus Service (demo)", "0115 496 0210"),
 ]
 
+# The billing authorities: Nottinghamshire's seven districts, and Nottingham City's own council tax team
+# (a unitary council bills its own residents), each a partner of the council whose care leavers it bills.
 PARTNERS = [
     (COUNTY, "Ashfield District Council (demo)", PartnerKind.DISTRICT_COUNCIL, ASHFIELD),
+    (COUNTY, "Bassetlaw District Council (demo)", PartnerKind.DISTRICT_COUNCIL, BASSETLAW),
+    (COUNTY, "Broxtowe Borough Council (demo)", PartnerKind.DISTRICT_COUNCIL, BROXTOWE),
+    (COUNTY, "Gedling Borough Council (demo)", PartnerKind.DISTRICT_COUNCIL, GEDLING),
+    (COUNTY, "Mansfield District Council (demo)", PartnerKind.DISTRICT_COUNCIL, MANSFIELD),
+    (COUNTY, "Newark and Sherwood District Council (demo)", PartnerKind.DISTRICT_COUNCIL, NEWARK),
     (COUNTY, "Rushcliffe Borough Council (demo)", PartnerKind.DISTRICT_COUNCIL, RUSHCLIFFE),
+    (CITY, "Nottingham City Council council tax team (demo)", PartnerKind.DISTRICT_COUNCIL, CITY),
 ]
 
 S, P, C = SubjectKind.STAFF, SubjectKind.PARTNER, SubjectKind.CARE_LEAVER
@@ -154,6 +171,14 @@ ACCOUNTS = [
         COUNTY,
         partner="Rushcliffe Borough Council (demo)",
     ),
+    DemoAccount(
+        "counciltax@nottingham.demo",
+        "Nottingham City council tax team (demo)",
+        P,
+        (Role.PARTNER,),
+        CITY,
+        partner="Nottingham City Council council tax team (demo)",
+    ),
     DemoAccount("system@demo", "System Administrator (demo)", S, (Role.SYSTEM_ADMIN,), None),
 ]
 
@@ -223,6 +248,7 @@ def people() -> list[DemoPerson]:
                 rng.randint(16 * year + 200, 24 * year),
                 CITY,
                 city_advisers[index % len(city_advisers)],
+                (ConsentRecipient.DISTRICT_COUNCIL,) if index % 4 != 3 else (),
             )
         )
     for index in range(14):
@@ -311,6 +337,7 @@ async def _load_care_leavers(session: AsyncSession, councils: dict[str, uuid.UUI
             preferred_name=person.preferred,
             date_of_birth=today - timedelta(days=person.age_days),
             district_gss_code=person.district,
+            address=_address(number, person.district),
         )
         added += await _add_if_missing(session, record, person_id)
         for recipient in person.consents:
@@ -320,10 +347,27 @@ async def _load_care_leavers(session: AsyncSession, councils: dict[str, uuid.UUI
                 local_authority_id=councils[person.council],
                 care_leaver_id=person_id,
                 recipient=recipient,
+                # The billing authority where they live, when one bills there for their council.
+                partner_organisation_id=billing_authority(person),
+                given_at=utc_now() - timedelta(days=400),
             )
             added += await _add_if_missing(session, consent, consent_id)
     await session.flush()
     return added
+
+
+def billing_authority(person: DemoPerson) -> uuid.UUID | None:
+    for council, name, kind, district in PARTNERS:
+        if council == person.council and kind is PartnerKind.DISTRICT_COUNCIL and district == person.district:
+            return demo_id("partner", name)
+    return None
+
+
+def _address(number: int, district: str | None) -> str | None:
+    if district not in TOWNS:
+        return None
+    street, town, area = TOWNS[district]
+    return f"{number} {street}, {town} {area} {number % 9 + 1}DX"
 
 
 async def _load_allocations(session: AsyncSession, councils: dict[str, uuid.UUID]) -> int:

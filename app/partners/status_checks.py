@@ -21,8 +21,8 @@ exactly; the postcode, with spacing and case ignored, against the last postcode 
 address (the record keeps the address as one line of text, `CareLeaver.address`). If the details match
 several people the answer is no: the check cannot say who was meant.
 
-Consent is the young person's active consent to share with the partner's kind of organisation (the
-current `Consent` model, one per kind of recipient). The answer comes from the stored decisions
+Consent is the young person's active consent to share with the partner organisation asking, by name (a
+consent names one organisation; withdrawn, it stops the next check). The answer comes from the stored decisions
 (app.decisions), never decided again: yes only when the stored outcome on the date is `eligible` and
 the record was open that day.
 
@@ -46,7 +46,7 @@ from app.audit.enums import AuditAction
 from app.audit.service import Concerned, record_about_evenly
 from app.auth import throttle
 from app.auth.clients import agreement_for
-from app.auth.enums import ConsentRecipient, PartnerPurpose
+from app.auth.enums import PartnerPurpose
 from app.auth.errors import PurposeNotAgreed
 from app.auth.principal import Principal
 from app.core.settings import Settings
@@ -103,7 +103,7 @@ async def check_status(
         raise PurposeNotAgreed(
             f"Your organisation's agreement does not cover status checks for {body.entitlement}."
         )
-    assert principal.local_authority_id is not None and principal.partner_kind is not None
+    assert principal.local_authority_id is not None and principal.partner_organisation_id is not None
     await throttle.take_from_window(
         session,
         f"status_check:{principal.partner_organisation_id}",
@@ -115,7 +115,7 @@ async def check_status(
         principal.local_authority_id,
         body.local_authority,
         body.date_of_birth,
-        ConsentRecipient(principal.partner_kind.value),
+        principal.partner_organisation_id,
         body.entitlement,
         on,
     )

@@ -9,7 +9,6 @@ from datetime import date
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.enums import ConsentRecipient
 from app.care_leavers.models import CareLeaver, Consent
 from app.decisions.models import EntitlementDecision
 from app.decisions.repository import decision_on
@@ -39,13 +38,13 @@ class StatusCheckRepository:
         council_id: uuid.UUID,
         gss_code: str,
         date_of_birth: date,
-        recipient: ConsentRecipient,
+        organisation_id: uuid.UUID,
         entitlement: str,
         on: date,
     ) -> list[Candidate]:
         """The council's care leavers born on `date_of_birth` (if `gss_code` is that council's), each with
-        their active consent for `recipient` and their stored decision for `entitlement` on `on`. One
-        statement, found or not: the names and postcode are matched by the caller."""
+        their active consent naming the partner organisation `organisation_id` and their stored decision
+        for `entitlement` on `on`. One statement, found or not: the caller matches names and postcode."""
         stmt = (
             select(
                 CareLeaver.id,
@@ -65,7 +64,7 @@ class StatusCheckRepository:
                 Consent,
                 and_(
                     Consent.care_leaver_id == CareLeaver.id,
-                    Consent.recipient == recipient,
+                    Consent.partner_organisation_id == organisation_id,
                     Consent.withdrawn_at.is_(None),
                 ),
             )

@@ -26,19 +26,29 @@ from tests.support.world import ACTORS, World
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _changes_with_if_match() -> list[str]:
+def _changes_with_if_match(required: bool) -> list[str]:
     spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
     return sorted(
         f"{method.upper()} {path}"
         for path, item in spec["paths"].items()
         for method, operation in item.items()
         if any(
-            p["in"] == "header" and p["name"].lower() == "if-match" for p in operation.get("parameters", [])
+            p["in"] == "header"
+            and p["name"].lower() == "if-match"
+            and p["description"].startswith("Required: ") == required
+            for p in operation.get("parameters", [])
         )
     )
 
 
-CHANGES = _changes_with_if_match()
+CHANGES = _changes_with_if_match(required=True)
+# A billing authority's confirmation is its own statement, which nobody else changes: If-Match is
+# optional there (`check_if_match_if_sent`), and checked by the same rule when sent.
+OPTIONAL = _changes_with_if_match(required=False)
+
+
+def test_if_match_is_optional_only_where_we_decided_so() -> None:
+    assert OPTIONAL == ["PUT /v1/council-tax-exemptions/{care_leaver_id}/confirmation"]
 
 
 def test_the_changes_are_the_ones_we_know() -> None:

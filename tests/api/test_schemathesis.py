@@ -142,6 +142,7 @@ LEAVER_ONLY = [
     "get_my_balances",
     "issue_my_status_letter",
     "list_my_status_letters",
+    "get_my_council_tax",
 ]
 
 

@@ -477,6 +477,25 @@ ENTRIES: dict[str, Entry] = {
         only({"partner_ash": 200, "partner_rush": 404, "admin_county": 200, "admin_city": 404}),
         lambda w: f"/v1/council-tax-exemptions/{w.id('q_ash')}",
     ),
+    "GET /v1/council-tax-exemptions/changes": Entry(
+        only(PARTNERS | ADMINS), lambda w: "/v1/council-tax-exemptions/changes", query={"month": "2026-12"}
+    ),
+    "PUT /v1/council-tax-exemptions/{care_leaver_id}/confirmation": Entry(
+        # Only the billing authority whose list they are on; the council's staff never speak for it.
+        only({"partner_ash": 200, "partner_rush": 404}),
+        lambda w: f"/v1/council-tax-exemptions/{w.id('q_ash')}/confirmation",
+        body=lambda w, a: {"outcome": "applied", "applied_from": "2026-12-03", "account_reference": "CT-1"},
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/council-tax-confirmations": Entry(
+        person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/council-tax-confirmations",
+    ),
+    "GET /v1/me/council-tax": Entry(only(LEAVERS), lambda w: "/v1/me/council-tax"),
+    "GET /v1/reports/council-tax-take-up": Entry(
+        only(PARTNERS | ADMINS),
+        lambda w: "/v1/reports/council-tax-take-up",
+        query={"from": "2026-01", "to": "2026-12"},
+    ),
     "GET /v1/users": Entry(only(ADMINS | {"system_admin"}), lambda w: "/v1/users"),
     "POST /v1/users": Entry(
         only({"admin_city": 201, "admin_county": 201, "system_admin": 422}),

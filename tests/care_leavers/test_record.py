@@ -217,6 +217,14 @@ async def test_a_move_changes_which_district_may_see_them(client: httpx.AsyncCli
     )
     assert response.status_code == 201
     assert (await client.get(exemption, headers=world.headers("partner_ash"))).status_code == 404
+    # Their consent named Ashfield: Rushcliffe sees them once they agree to share with it too.
+    assert (await client.get(exemption, headers=world.headers("partner_rush"))).status_code == 404
+    given = await client.post(
+        f"/v1/care-leavers/{person}/consents",
+        json={"recipient": "district_council"},
+        headers=world.headers("pa_n1"),
+    )
+    assert given.status_code == 201
     assert (await client.get(exemption, headers=world.headers("partner_rush"))).status_code == 200
 
 

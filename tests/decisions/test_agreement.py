@@ -37,7 +37,8 @@ import httpx
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.enums import ConsentRecipient
+from app.auth.enums import ConsentRecipient, PartnerKind
+from app.auth.models import PartnerOrganisation
 from app.care_leavers.enums import CircumstanceKind
 from app.care_leavers.episode_status import history_on
 from app.care_leavers.facts import facts_from_record
@@ -49,14 +50,16 @@ from app.core.dates import birthday
 from app.core.settings import Settings
 from app.db.session import Database
 from app.decisions.models import EntitlementDecision
-from app.decisions.repository import DecisionRepository, decision_on
+from app.decisions.repository import decision_on
 from app.decisions.service import ON_REQUEST, PERSONAL_ADVISER
 from app.demo.loader import load_demo_data
 from app.entitlements.published import PublishedOffer, prepared
 from app.entitlements.repository import OfferRepository
 from app.entitlements.service import published_before
 from app.local_authorities.models import LocalAuthority
-from app.partners.service import ENTITLEMENT, LIABILITY, LISTED
+from app.partners.months import Period
+from app.partners.repository import ENTITLEMENT, LIABILITY
+from app.partners.service import members
 from tests.support import factories as f
 from tests.support.world import World
 
@@ -94,14 +97,28 @@ class Truth:
         self.people = {p.id: (p, gss) for p, gss in rows}
         self.overrides = await CareLeaverRepository(self.session).overrides(ids)
         self.episodes = await episodes_of(self.session, ids)
-        consents = await self.session.scalars(
-            select(Consent.care_leaver_id).where(
+        # Active consents naming a billing authority: (the authority, the day it was given).
+        consents = await self.session.execute(
+            select(Consent.care_leaver_id, Consent.partner_organisation_id, Consent.given_at).where(
                 Consent.care_leaver_id.in_(ids),
                 Consent.recipient == ConsentRecipient.DISTRICT_COUNCIL,
                 Consent.withdrawn_at.is_(None),
+                Consent.partner_organisation_id.is_not(None),
             )
         )
-        self.consented = set(consents)
+        self.consented: dict[uuid.UUID, list[tuple[uuid.UUID, date]]] = defaultdict(list)
+        for pid, org, given_at in consents.all():
+            self.consented[pid].append((org, given_at.date()))
+        found = await self.session.scalars(
+            select(PartnerOrganisation).where(
+                PartnerOrganisation.kind == PartnerKind.DISTRICT_COUNCIL,
+                PartnerOrganisation.district_gss_code.is_not(None),
+            )
+        )
+        self.authorities = {o.id: o for o in found}
+        # The test world's Ashfield partner (`partner_ash`) and the county it is a partner of.
+        self.partner_ash = next(o for o, a in self.authorities.items() if a.name == "Ashfield DC")
+        self.county = self.authorities[self.partner_ash].local_authority_id
 
     async def offer_on(self, local_authority_id: uuid.UUID, day: date) -> PublishedOffer | None:
         repository = OfferRepository(self.session)
@@ -157,21 +174,32 @@ class Truth:
         return {pid for pid, (_, g) in self.people.items() if g == gss}
 
     def exempt(
-        self, answers: dict[uuid.UUID, tuple[str | None, dict[str, Any]]]
-    ) -> dict[str, set[uuid.UUID]]:
-        """Per district: who the engine exempts from council tax that day (full answers: with the facts
-        missing; unknown only for want of liability, which the district knows, counts), open cases who
-        consented to sharing with the district."""
-        lists: dict[str, set[uuid.UUID]] = defaultdict(set)
+        self, answers: dict[uuid.UUID, tuple[str | None, dict[str, Any]]], day: date
+    ) -> dict[uuid.UUID, set[uuid.UUID]]:
+        """Per billing authority: who the engine exempts from council tax that day (full answers: with the
+        facts missing; unknown only for want of liability, which the authority knows, counts), living in
+        its area, whose case was open and whose consent naming it was given by then (or today, for a day
+        ahead)."""
+        reckoned = min(day, uk_today())
+        lists: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         for pid, (district, results) in answers.items():
             answer = results.get(ENTITLEMENT)
             if answer is None or district is None:
                 continue
             outcome, _, missing = answer
-            if self.people[pid][0].closed_on is not None or pid not in self.consented:
+            person = self.people[pid][0]
+            if person.closed_on is not None and person.closed_on <= reckoned:
                 continue
-            if outcome == "eligible" or (outcome == "unknown" and missing == [LIABILITY]):
-                lists[district].add(pid)
+            if not (outcome == "eligible" or (outcome == "unknown" and missing == [LIABILITY])):
+                continue
+            for org, given in self.consented.get(pid, []):
+                authority = self.authorities[org]
+                same_place = (authority.local_authority_id, authority.district_gss_code) == (
+                    person.local_authority_id,
+                    district,
+                )
+                if same_place and given <= reckoned:
+                    lists[org].add(pid)
         return lists
 
 
@@ -189,29 +217,9 @@ async def stored_on(
     return found
 
 
-async def stored_list(
-    session: AsyncSession, local_authority_id: uuid.UUID, district: str, day: date
-) -> set[uuid.UUID]:
-    repository = DecisionRepository(session)
-    people: set[uuid.UUID] = set()
-    cursor = None
-    while True:
-        window = await repository.page_answered(
-            local_authority_id,
-            ENTITLEMENT,
-            day,
-            LISTED,
-            district=district,
-            consent=ConsentRecipient.DISTRICT_COUNCIL,
-            limit=500,
-            cursor=cursor,
-        )
-        fresh = {p.id for p in window.items}
-        assert not fresh & people, "a person listed twice"
-        people |= fresh
-        if window.next is None:
-            return people
-        cursor = window.next
+async def stored_list(session: AsyncSession, authority: PartnerOrganisation, day: date) -> set[uuid.UUID]:
+    """The billing authority's list for the day, as the endpoint reckons it."""
+    return set(await members(session, [authority], Period(day, day), uk_today()))
 
 
 async def every_item(
@@ -268,20 +276,17 @@ async def assert_agreement(
                 if (mine := rows[code]) != answer:
                     problems.append(f"{day} {pid} {code}: stored {mine}, the engine {answer}")
         if full:
-            exempt = truth.exempt(answers)
-            for council in councils:
-                for district in ALL_DISTRICTS:
-                    listed = await stored_list(session, council, district, day)
-                    expected = {
-                        pid
-                        for pid in exempt.get(district, set())
-                        if truth.people[pid][0].local_authority_id == council
-                    }
-                    if listed != expected:
-                        problems.append(
-                            f"{day} council-tax list {district}: extra {len(listed - expected)}, "
-                            f"missing {len(expected - listed)}"
-                        )
+            exempt = truth.exempt(answers, day)
+            for org, authority in truth.authorities.items():
+                if authority.local_authority_id not in councils:
+                    continue
+                listed = await stored_list(session, authority, day)
+                expected = exempt.get(org, set())
+                if listed != expected:
+                    problems.append(
+                        f"{day} council-tax list {authority.name}: extra {len(listed - expected)}, "
+                        f"missing {len(expected - listed)}"
+                    )
             if api is not None:
                 client, readers = api
                 headers = await readers()  # fresh tokens: a 1,000-person run outlasts a token's 15 minutes
@@ -306,12 +311,17 @@ async def assert_agreement(
                     }
                     if served != stored.get(pid, {}):
                         problems.append(f"{day} {pid}: the API's entitlements differ from the stored answers")
-                county = truth.of_council(f.COUNTY)
-                ashfield = {str(p) for p in exempt.get(f.ASHFIELD, set()) & county}
+                ashfield = {str(p) for p in exempt.get(truth.partner_ash, set())}
                 if await api_list(client, headers["partner_ash"], day, None) != ashfield:
                     problems.append(f"{day}: Ashfield's list through the API differs from the engine")
                 for district in COUNTY_DISTRICTS:
-                    want = {str(p) for p in exempt.get(district, set()) & county}
+                    want = {
+                        str(p)
+                        for org, authority in truth.authorities.items()
+                        if authority.district_gss_code == district
+                        and authority.local_authority_id == truth.county
+                        for p in exempt.get(org, set())
+                    }
                     if await api_list(client, headers["admin_county"], day, district) != want:
                         problems.append(f"{day}: the county's list for {district} through the API differs")
         if api is not None and offset == FROM_DAYS_AGO:

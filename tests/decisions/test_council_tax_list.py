@@ -3,11 +3,15 @@ service's own entitlement check, with where people lived on the date asked."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import httpx
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.clock import uk_today
+from app.care_leavers.models import Consent
+from app.core.clock import uk_today, utc_now
 from app.core.dates import birthday
 from tests.decisions.helpers import consent, create, move, outcome
 from tests.support import factories as f
@@ -90,13 +94,23 @@ async def test_the_county_s_list_leaves_out_people_living_in_the_city(
     assert in_ashfield in county and in_city not in county
 
 
-async def test_a_past_date_uses_the_address_on_that_date(client: httpx.AsyncClient, world: World) -> None:
+async def test_a_past_date_uses_the_address_on_that_date(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
     today = uk_today()
     born = birthday(today, -20) - timedelta(days=10)
     history = {"left_care_on": birthday(born, 18), "weeks_looked_after_since_14": 200}
     mover = await resident(client, world, "Mover", born, f.ASHFIELD, **history)
     moved_on = today - timedelta(days=2)
     await move(client, world, "admin_county", mover, f.RUSHCLIFFE, moved_on)
+    # A past day's list counts consents given by then: theirs, as if given a month ago, naming Ashfield;
+    # Rushcliffe is named too (a consent names one organisation: a move needs a new one).
+    await consent(client, world, "admin_county", mover, "district_council")
+    await session.execute(
+        update(Consent)
+        .where(Consent.care_leaver_id == uuid.UUID(mover))
+        .values(given_at=utc_now() - timedelta(days=30))
+    )
     before = (moved_on - timedelta(days=3)).isoformat()  # the offer (version 1) was in force then
     assert mover in await listed(client, world, "partner_ash", on=before)
     assert mover not in await listed(client, world, "partner_rush", on=before)
@@ -106,5 +120,5 @@ async def test_a_past_date_uses_the_address_on_that_date(client: httpx.AsyncClie
         f"/v1/council-tax-exemptions/{mover}", params={"on": before}, headers=world.headers("partner_ash")
     )
     assert one.status_code == 200, one.text
-    assert one.json()["district_gss_code"] == f.ASHFIELD
+    assert one.json()["billing_authority_gss_code"] == f.ASHFIELD
     assert one.json()["exempt_until"] == (moved_on - timedelta(days=1)).isoformat()

@@ -38,12 +38,15 @@ async def test_the_view_is_narrow(client: httpx.AsyncClient, world: World) -> No
     ][0]
     assert set(item) == {
         "care_leaver_id",
+        "reference",
         "given_name",
         "family_name",
         "date_of_birth",
-        "district_gss_code",
+        "address",
+        "postcode",
+        "billing_authority_gss_code",
+        "exempt_from",
         "exempt_until",
-        "consent_given_at",
     }
     person = world.people["q_ash"]
     assert item["exempt_until"] == day_before_birthday(person.date_of_birth, 25).isoformat()
@@ -75,6 +78,8 @@ async def test_withdrawing_consent_takes_effect_at_once(client: httpx.AsyncClien
     history = (await client.get(f"/v1/care-leavers/{person}/consents", headers=world.headers("pa_n1"))).json()
     district = [c for c in history if c["recipient"] == "district_council"]
     assert len(district) == 2
+    # Given with no organisation, it names the billing authority where they live: Ashfield.
+    assert district[0]["partner_organisation_id"] == district[1]["partner_organisation_id"] is not None
     assert district[0]["withdrawn_at"] is not None
     assert district[1]["withdrawn_at"] is None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -143,10 +144,32 @@ async def care_leaver(
             )
         )
     for recipient in consents:
-        session.add(Consent(local_authority_id=la.id, care_leaver_id=row.id, recipient=recipient))
+        session.add(
+            Consent(
+                local_authority_id=la.id,
+                care_leaver_id=row.id,
+                recipient=recipient,
+                partner_organisation_id=await named_organisation(session, row, recipient),
+            )
+        )
     await session.flush()
     await refresh_people(session, [row.id])
     return row
+
+
+async def named_organisation(
+    session: AsyncSession, person: CareLeaver, recipient: ConsentRecipient
+) -> uuid.UUID | None:
+    """What the consent API names for a consent given without an organisation: for a district council,
+    the billing authority where they live (a partner of their council), if any."""
+    if recipient is not ConsentRecipient.DISTRICT_COUNCIL:
+        return None
+    stmt = select(PartnerOrganisation.id).where(
+        PartnerOrganisation.local_authority_id == person.local_authority_id,
+        PartnerOrganisation.kind == PartnerKind.DISTRICT_COUNCIL,
+        PartnerOrganisation.district_gss_code == person.district_gss_code,
+    )
+    return (await session.execute(stmt)).scalars().first()
 
 
 async def residence(
