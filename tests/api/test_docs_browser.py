@@ -33,6 +33,9 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-quic",
+    # Swagger UI renders operations as they scroll into view once there are many (about 135 here): a
+    # window tall enough for all of them lets the dump and the checks see every one without scrolling.
+    "--window-size=1280,40000",
     OFFLINE,
 ]
 # Recorded from the first script that runs on each page: what the page's CSP refused, if anything.
