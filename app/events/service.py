@@ -16,7 +16,7 @@ from app.core.clock import utc_now
 from app.core.errors import field_error
 from app.core.settings import Environment, Settings
 from app.db.pagination import Position, Window
-from app.events import signing
+from app.events import addresses, signing
 from app.events.enums import AUDIENCE, Audience, DeliveryStatus
 from app.events.errors import DeliveryNotFound, InvalidSubscription, NotDeadLetter, SubscriptionNotFound
 from app.events.models import WebhookDelivery, WebhookSubscription
@@ -70,6 +70,13 @@ async def create_subscription(
 ) -> WebhookSubscriptionCreated:
     scope = scope_of(principal)
     _check_url(settings, body.url)
+    host = urlsplit(body.url).hostname or ""
+    if addresses.guarded(settings) and not await addresses.public_host(host):
+        raise InvalidSubscription(
+            "A webhook URL must reach a public internet address: this one names, or resolves to, a private, "
+            "local or unknown one.",
+            errors=[field_error("url", "not a public internet address")],
+        )
     partner_id = scope.partner_organisation_id
     if partner_id is not None and body.partner_organisation_id not in (None, partner_id):
         raise InvalidSubscription(

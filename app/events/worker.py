@@ -22,6 +22,7 @@ import signal
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import or_, select, update
@@ -29,7 +30,7 @@ from sqlalchemy import or_, select, update
 from app.core.clock import utc_now
 from app.core.settings import Settings
 from app.db.session import Database
-from app.events import signing
+from app.events import addresses, signing
 from app.events.enums import DeliveryStatus
 from app.events.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from app.events.outbox import body_of
@@ -122,6 +123,15 @@ async def send(http: httpx.AsyncClient, job: Job) -> Outcome:
     return Outcome(False, response.status_code, f"HTTP {response.status_code}")
 
 
+async def deliver(http: httpx.AsyncClient, settings: Settings, job: Job) -> Outcome:
+    """`send`, unless the URL's host now resolves to a private address (app.events.addresses): then the
+    attempt fails without a request, and retries as any failure does."""
+    host = urlsplit(job.url).hostname or ""
+    if addresses.guarded(settings) and not await addresses.public_host(host):
+        return Outcome(False, None, "refused: the URL's host is not a public internet address")
+    return await send(http, job)
+
+
 async def record(
     database: Database, settings: Settings, token: uuid.UUID, results: list[tuple[Job, Outcome]]
 ) -> None:
@@ -154,7 +164,7 @@ async def run_round(database: Database, settings: Settings, http: httpx.AsyncCli
     jobs = await claim(database, settings, token, utc_now())
     if not jobs:
         return 0
-    outcomes = await asyncio.gather(*(send(http, job) for job in jobs))
+    outcomes = await asyncio.gather(*(deliver(http, settings, job) for job in jobs))
     await record(database, settings, token, list(zip(jobs, outcomes, strict=True)))
     for job, outcome in zip(jobs, outcomes, strict=True):
         log.info(
