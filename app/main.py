@@ -48,6 +48,7 @@ from app.partners.router import record_router as council_tax_record_router
 from app.partners.router import reports_router as council_tax_reports_router
 from app.partners.router import router as partners_router
 from app.partners.status_router import router as status_checks_router
+from app.partners.universities_router import router as university_students_router
 from app.pathway_plans.router import router as pathway_plans_router
 from app.wiring import wire
 
@@ -73,6 +74,7 @@ ROUTERS = [
     letter_keys_router,
     partners_router,
     status_checks_router,
+    university_students_router,
     webhooks_router,
     council_tax_record_router,
     council_tax_me_router,

@@ -67,7 +67,13 @@ def partner_in_scope(principal: Principal, person: PersonScope) -> bool:
             and person.district_gss == principal.partner_district_gss
             and principal.partner_organisation_id in person.consent_organisations
         )
-    # Universities and housing providers get their views with the records that define their scope.
+    if principal.partner_kind is PartnerKind.UNIVERSITY:
+        # A university sees its students: those who agreed to share with that university by name.
+        return (
+            principal.partner_organisation_id is not None
+            and principal.partner_organisation_id in person.consent_organisations
+        )
+    # Housing providers get their views with the records that define their scope.
     return False
 
 

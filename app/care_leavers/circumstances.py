@@ -121,6 +121,13 @@ class HigherEducationEntry(_Entry):
     started_on: IsoDate
     expected_end_on: IsoDate | None = None
     studying: Flag = True
+    vacation_accommodation_weeks: int | None = Field(
+        default=None,
+        ge=0,
+        le=52,
+        description="Weeks of vacation accommodation they need outside term time (CA89 s24B(5)), as the "
+        "university or their adviser records it",
+    )
 
     @model_validator(mode="after")
     def _dates(self) -> HigherEducationEntry:

@@ -173,8 +173,15 @@ def _balance(
 async def balances(session: AsyncSession, principal: Principal, care_leaver_id: uuid.UUID) -> list[Balance]:
     """Each allowance the young person may claim today, and each they have drawn on: one query."""
     person, _ = await load_for_read(session, principal, care_leaver_id)
-    today = uk_today()
-    pots = await ClaimRepository(session).pots(person.id, today)
+    found = await allowances(session, person.id, uk_today())
+    await audit(session, principal, AuditAction.READ, person, person.id, resource="balance")
+    return found
+
+
+async def allowances(session: AsyncSession, care_leaver_id: uuid.UUID, today: date) -> list[Balance]:
+    """The balances of someone the caller has already been allowed to see (unaudited: the caller audits),
+    from the stored decisions for `today` and the ledger."""
+    pots = await ClaimRepository(session).pots(care_leaver_id, today)
     decided = {p.entitlement_code: p for p in pots if p.cap_pence is not None}
     sums = {
         (p.entitlement_code, p.period_key): (p.committed, p.paid) for p in pots if p.period_key is not None
@@ -184,13 +191,12 @@ async def balances(session: AsyncSession, principal: Principal, care_leaver_id: 
         key = lifecycle.period_key(pot.period or "once", today)
         committed, paid = sums.pop((code, key), (0, 0))
         cap = pot.cap_pence or 0
-        schedule = await instalments(session, person.id, pot.period, cap, today)
+        schedule = await instalments(session, care_leaver_id, pot.period, cap, today)
         found.append(_balance(code, pot.title, key, True, cap, committed, paid, schedule, today))
     # Pots drawn on that today's decisions do not cover (an earlier academic year; no longer eligible).
     for (code, key), (committed, paid) in sums.items():
         title = decided[code].title if code in decided else None
         found.append(_balance(code, title, key, False, 0, committed, paid))
-    await audit(session, principal, AuditAction.READ, person, person.id, resource="balance")
     return sorted(found, key=lambda b: (b.entitlement_code, b.period))
 
 

@@ -23,7 +23,7 @@ from app.audit.enums import AuditAction, AuditOutcome
 from app.audit.models import AuditEvent, AuditEventSubject
 from app.auth.enums import ConsentRecipient, Role
 from app.care_leavers.enums import SupportRequestStatus
-from app.care_leavers.models import SupportRequest
+from app.care_leavers.models import Consent, SupportRequest
 from app.claims.enums import ClaimStatus, PaymentMethod, RequestedBy
 from app.claims.models import Claim, Payment
 from app.contacts.enums import ContactOutcome, ContactRequestStatus
@@ -207,6 +207,24 @@ async def ashfield_namesakes(session: AsyncSession, _w: World) -> None:
         )
 
 
+async def university_namesakes(session: AsyncSession, w: World) -> None:
+    """Namesakes who agreed to share with the world's university by name."""
+    uni = w.users["partner_uni"].partner_organisation_id
+    for given in ("Sam", "Sam", "Alex", "Alex", "Jo"):
+        person = await f.care_leaver(
+            session, f.COUNTY, given_name=given, family_name="Twin", former_relevant=True
+        )
+        session.add(
+            Consent(
+                local_authority_id=person.local_authority_id,
+                care_leaver_id=person.id,
+                recipient=ConsentRecipient.UNIVERSITY,
+                partner_organisation_id=uni,
+            )
+        )
+    await session.flush()
+
+
 async def audit_events(session: AsyncSession, w: World) -> None:
     """Events at the same instant about p_a1, by staff (what the young person's access log shows)."""
     person = w.people["p_a1"]
@@ -326,6 +344,12 @@ WALKS = [
         "partner_ash",
         lambda _w: "/v1/council-tax-exemptions",
         ashfield_namesakes,
+    ),
+    Walk(
+        "list_university_students",
+        "partner_uni",
+        lambda _w: "/v1/university-students",
+        university_namesakes,
     ),
     Walk("list_users", "admin_city", lambda _w: "/v1/users"),
     Walk(

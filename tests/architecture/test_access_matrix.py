@@ -490,6 +490,20 @@ ENTRIES: dict[str, Entry] = {
         person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/council-tax-confirmations",
     ),
+    "GET /v1/university-students": Entry(
+        # A university only (other partners and the council's staff: 403); nobody in the world consents.
+        only({"partner_uni": 200}),
+        lambda w: "/v1/university-students",
+    ),
+    "PUT /v1/university-students/{care_leaver_id}/enrolment": Entry(
+        only({"partner_uni": 404}),  # q_ash consents to Ashfield, not to the university
+        lambda w: f"/v1/university-students/{w.id('q_ash')}/enrolment",
+        body=lambda w, a: {
+            "course": "BA Social Work",
+            "started_on": "2026-09-21",
+            "expected_end_on": "2029-06-30",
+        },
+    ),
     "GET /v1/me/council-tax": Entry(only(LEAVERS), lambda w: "/v1/me/council-tax"),
     "GET /v1/reports/council-tax-take-up": Entry(
         only(PARTNERS | ADMINS),
