@@ -63,13 +63,18 @@ class Keys:
     address: str
 
     @classmethod
-    def of(cls, account: str, host: str | None) -> Keys:
-        """`account` names what is being guessed: an email address as typed, or an invitation's digest."""
+    def of(cls, account: str, host: str | None, *, scope: str | None = None) -> Keys:
+        """`account` names what is being guessed: an email address as typed, or an invitation's digest.
+
+        Sign-ins, password changes and invitations share one count per address; a `scope` (a status
+        letter's verification) counts its own, so junk sent to a public check cannot slow the sign-ins of
+        everyone behind the same address (a council office, a college)."""
         name, address = account.strip().lower(), client_address(host)
+        where = address if scope is None else _digest(scope, address)
         return cls(
             pair="pair:" + _digest(name, address),
             account="account:" + _digest(name),
-            address="address:" + _digest(address),
+            address="address:" + _digest(where),
         )
 
 

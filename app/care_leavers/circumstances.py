@@ -121,7 +121,7 @@ class HigherEducationEntry(_Entry):
     started_on: IsoDate
     expected_end_on: IsoDate | None = None
     studying: Flag = True
-    vacation_accommodation_weeks: int | None = Field(
+    vacation_accommodation_weeks: Count | None = Field(
         default=None,
         ge=0,
         le=52,

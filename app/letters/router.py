@@ -205,7 +205,7 @@ async def verify_status_letter(
     now = utc_now()
     host = request.client.host if request.client else None
     attempt = await throttle.reserve(
-        database, settings, throttle.Keys.of("status-letter-verification", host), now
+        database, settings, throttle.Keys.of("status-letter-verification", host, scope="status-letter"), now
     )
     answer = await service.verify_letter(session, body.token, now)
     if answer.result is not VerificationResult.INVALID:

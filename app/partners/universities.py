@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, model_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,7 +40,7 @@ from app.db.pagination import Position, Window, keyset_page
 RESOURCE = "university_student"
 BURSARY = "higher-education-bursary"
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Weeks = Annotated[int, Field(ge=0, le=52)]
+Weeks = Annotated[StrictInt, Field(ge=0, le=52)]
 
 _COURSE: dict[str, Any] = {
     "institution": "Nottingham Trent University",

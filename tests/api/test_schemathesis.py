@@ -124,6 +124,11 @@ ADMIN_ONLY = [
     "get_webhook_delivery",
     "replay_webhook_delivery",
 ]
+# Only a partner may call these, each reaching only the people it serves: run as that partner alone (in the
+# shared run its few positive cases could all be spent on identities refused before it is reached).
+DISTRICT_ONLY = ["get_council_tax_exemption", "put_council_tax_confirmation", "create_status_check"]
+UNIVERSITY_ONLY = ["list_university_students", "put_university_enrolment"]
+PARTNER_ONLY = [*DISTRICT_ONLY, *UNIVERSITY_ONLY]
 # Run with the admin too, on a known adviser of the admin's council: fuzzed adviser ids would never find one.
 ADVISER_OPERATIONS = ["get_caseload", "update_adviser"]
 # Only a young person may call these: they run as the young person alone. In the shared run the identities
@@ -278,6 +283,30 @@ def create_identities(base_url: str) -> tuple[list[Identity], Identity, Known]:
                 f"/v1/partner-organisations/{ashfield['id']}/agreements", json=agreement, headers=county
             )
         )
+        # A university partner of the county, for the universities' operations.
+        university = _ok(
+            client.post(
+                "/v1/partner-organisations",
+                json={"name": f"Fuzz University {tag}", "kind": "university"},
+                headers=county,
+            )
+        )
+        uni = Identity("partner_uni", f"uni.{tag}@fuzz.example", secrets.token_urlsafe(18))
+        _ok(
+            client.post(
+                "/v1/users",
+                headers=county,
+                json={
+                    "email": uni.email,
+                    "display_name": "Fuzz university",
+                    "kind": "partner",
+                    "roles": ["partner"],
+                    "partner_organisation_id": university["id"],
+                    "password": uni.password,
+                },
+            )
+        )
+        identities.append(uni)
         for identity in [*identities, admin]:  # each can really sign in before the run starts
             _sign_in(client, identity.email, identity.password)
     # An adviser of the admin's council, so caseload and profile operations can be reached.
@@ -448,7 +477,7 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
         directory.mkdir()
     excluded = [
         arg
-        for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS, *LEAVER_ONLY, "sign_out"]
+        for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS, *LEAVER_ONLY, *PARTNER_ONLY, "sign_out"]
         for arg in ("--exclude-operation-id", op)
     ]
     # Plan operations act on young person x's plan (its adviser reads it, the county adviser must not), and
@@ -464,13 +493,32 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
     )
     peers = {"Fuzz adviser x", "Fuzz adviser y"}
     tested, entries, owners = check_run(result, shared, live_url, peers)
-    assert tested == _operation_count() - len(ADMIN_ONLY) - len(ADVISER_OPERATIONS) - len(LEAVER_ONLY) - 1
+    alone = len(ADMIN_ONLY) + len(ADVISER_OPERATIONS) + len(LEAVER_ONLY) + len(PARTNER_ONLY)
+    assert tested == _operation_count() - alone - 1
     # ST402 really probed: some record one adviser read was asked for by the other, and refused.
     reads = cross_reads(entries, owners)
     probed = [pid for pid, by in reads.items() if peers <= by.keys() and any(200 in s for s in by.values())]
     assert probed, "no record read by one adviser was probed by the other"
     for pid in probed:
         assert sum(200 in reads[pid][peer] for peer in peers) == 1, f"both advisers read {pid}"
+
+    # Before the admins' run: it may deactivate or change any account of the county, the partners' too.
+    for name, operations, owner in (
+        ("partner_ash", DISTRICT_ONLY, "Ashfield council tax team (demo)"),
+        ("partner_uni", UNIVERSITY_ONLY, "Fuzz university"),
+    ):
+        partner = next(i for i in identities if i.name == name)
+        work = tmp_path / name
+        work.mkdir()
+        result = run_schemathesis(
+            live_url,
+            work,
+            [partner],
+            peers=[],
+            operations=[arg for op in operations for arg in ("--include-operation-id", op)],
+        )
+        tested, _, _ = check_run(result, work, live_url, {owner})
+        assert tested == len(operations)
 
     included = [arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS] for arg in ("--include-operation-id", op)]
     result = run_schemathesis(

@@ -24,6 +24,8 @@ from app.letters import keys
 from app.letters.models import LetterSigningKey, StatusLetter
 from tests.letters.support import VERIFY, give_status, issue, verify
 from tests.support import factories as f
+from tests.support.factories import PASSWORD
+from tests.support.types import ClientWith
 from tests.support.world import World
 
 
@@ -268,3 +270,17 @@ async def test_sending_tokens_that_are_not_letters_slows_the_sender(
     assert statuses[:3] == [200, 200, 200] and statuses[-1] == 429
     refused = await client.post(VERIFY, json={"token": "junk"})
     assert refused.json()["code"] == "auth.too_many_attempts" and int(refused.headers["retry-after"]) >= 1
+
+
+async def test_junk_sent_to_the_public_check_does_not_slow_sign_ins_from_the_same_address(
+    client_with: ClientWith, world: World
+) -> None:
+    # Two failures from one address are enough to slow its sign-ins; the check counts its own.
+    async with client_with(sign_in_max_failures_per_address=2) as strict:
+        for i in range(4):
+            await strict.post(VERIFY, json={"token": f"junk-{i}"})
+        signed_in = await strict.post(
+            "/v1/auth/token",
+            data={"grant_type": "password", "username": world.users["pa_a1"].email, "password": PASSWORD},
+        )
+    assert signed_in.status_code == 200, signed_in.text
