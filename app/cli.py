@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import invitations, throttle
 from app.contacts.due_dates import refresh_council, refresh_every_council
-from app.core.clock import utc_now
+from app.core.clock import uk_today, utc_now
 from app.core.settings import PROJECT_ROOT, Settings, get_settings
 from app.db.engine import create_engine_for
 from app.db.idempotency import prune as prune_keys
@@ -26,6 +26,9 @@ from app.decisions.service import BATCH, recompute_council, refresh_people
 from app.demo.loader import demo_steps, load_demo_data
 from app.letters import keys as letter_keys
 from app.local_authorities.repository import LocalAuthorityRepository
+from app.partners import notices
+from app.partners.months import Period
+from app.partners.service import parse_month
 from app.wiring import wire
 
 cli = typer.Typer(help="Local Offer API management commands.", no_args_is_help=True, add_completion=False)
@@ -151,6 +154,29 @@ def rotate_letter_key(
         return 1
 
     asyncio.run(_in_unit_of_work(settings, work))
+
+
+@cli.command("council-tax-notices")
+def council_tax_notices(
+    month: Annotated[str | None, typer.Option(help="YYYY-MM; the current month if not given")] = None,
+) -> None:
+    """Tell each billing authority, by webhook, that its council-tax list for the month changed and that
+    confirmations are due back. Each notice goes once per authority and month: run it daily from a
+    scheduler (cron, a Kubernetes CronJob); the worker delivers what it records."""
+    settings = get_settings()
+
+    async def work(session: AsyncSession) -> int:
+        today = uk_today()
+        period = parse_month(month) if month else Period.month(today.year, today.month)
+        sent = 0
+        for council, name in await DecisionRepository(session).councils():
+            count = await notices.send_notices(session, council, period, today)
+            console.print(f"{name}: {count} notices for {period.label}")
+            sent += count
+        return sent
+
+    total = asyncio.run(_in_unit_of_work(settings, work))
+    console.print(f"[green]{total} council-tax notices recorded for the webhook worker.[/green]")
 
 
 @cli.command("demo-data")

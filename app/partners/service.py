@@ -222,22 +222,32 @@ async def get_exemption(
     raise CareLeaverNotFound("No care leaver with that id is on your council-tax list.")
 
 
+async def changes_for(
+    repo: CouncilTaxRepository, authority: PartnerOrganisation, period: Period, today: date
+) -> list[tuple[uuid.UUID, ListChange, date]]:
+    """Who joined one billing authority's list for `period` (a month), and who left it since the month
+    before: the two months' lists compared, so the changes cannot disagree with the lists."""
+    before = period.previous_month()
+    changes: list[tuple[uuid.UUID, ListChange, date]] = []
+    for pid, standing in (await repo.standings(authority, before.first, period.last)).items():
+        now, then = months.run_in(standing, period, today), months.run_in(standing, before, today)
+        if now is not None and then is None and standing.consents_now:
+            changes.append((pid, ListChange.JOINED_LIST, months.joined_on(standing, now, period, today)))
+        elif then is not None and now is None:
+            changes.append((pid, ListChange.LEFT_LIST, months.left_on(standing, period, today)))
+    return changes
+
+
 async def list_changes(
     session: AsyncSession, principal: Principal, period: Period, district: str | None
 ) -> CouncilTaxChanges:
     """Who joined the list for `period` (a month) and who left it since the month before."""
     today = uk_today()
-    before = period.previous_month()
     repo = CouncilTaxRepository(session)
     scope = await authorities(session, principal, district)
     changes: list[tuple[uuid.UUID, ListChange, date]] = []
     for authority in scope:
-        for pid, standing in (await repo.standings(authority, before.first, period.last)).items():
-            now, then = months.run_in(standing, period, today), months.run_in(standing, before, today)
-            if now is not None and then is None and standing.consents_now:
-                changes.append((pid, ListChange.JOINED_LIST, months.joined_on(standing, now, period, today)))
-            elif then is not None and now is None:
-                changes.append((pid, ListChange.LEFT_LIST, months.left_on(standing, period, today)))
+        changes += await changes_for(repo, authority, period, today)
     people = await repo.people({pid for pid, _, _ in changes})
     rows = [
         CouncilTaxChange(
