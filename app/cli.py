@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth import invitations, throttle
+from app.auth import clients, invitations, throttle
 from app.contacts.due_dates import refresh_council, refresh_every_council
 from app.core.clock import uk_today, utc_now
 from app.core.settings import PROJECT_ROOT, Settings, get_settings
@@ -212,7 +212,8 @@ def demo_data() -> None:
 def prune() -> None:
     """Delete what is no longer needed: idempotency keys older than 24 hours (30 days for money: claims
     and payments), sign-in failure counts nobody has added to for LOCAL_OFFER_SIGN_IN_FORGET_MINUTES,
-    and used, replaced or expired invitations. Safe to run at any time, e.g. daily."""
+    used, replaced or expired invitations, and the ids of expired signed client assertions. Safe to run
+    at any time, e.g. daily."""
     settings = get_settings()
     counts: dict[str, int] = {}
 
@@ -221,6 +222,7 @@ def prune() -> None:
         counts["expired idempotency keys"] = await prune_keys(session, now)
         counts["stale sign-in throttle rows"] = await throttle.prune(session, settings, now)
         counts["spent or expired invitations"] = await invitations.prune(session, now)
+        counts["expired client assertion ids"] = await clients.prune(session, now)
         return sum(counts.values())
 
     asyncio.run(_in_unit_of_work(settings, work))

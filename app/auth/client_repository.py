@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.models import PartnerAgreement, PartnerClient
+from app.auth.models import PartnerAgreement, PartnerClient, UsedClientAssertion
 
 
 class PartnerAccessRepository:
@@ -68,3 +68,11 @@ class PartnerAccessRepository:
 
     async def client(self, client_id: uuid.UUID) -> PartnerClient | None:
         return await self.session.get(PartnerClient, client_id)
+
+    async def prune_used_assertions(self, before: datetime) -> int:
+        result = await self.session.execute(
+            delete(UsedClientAssertion)
+            .where(UsedClientAssertion.expires_at < before)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

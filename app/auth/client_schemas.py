@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.config import JsonDict
 
 from app.auth.enums import PartnerPurpose
@@ -25,6 +25,15 @@ _CLIENT: JsonDict = {
     "secret_rotated_at": None,
     "previous_secret_expires_at": None,
     "revoked_at": None,
+    "public_key": None,
+    "public_key_set_at": None,
+}
+_EC_KEY: JsonDict = {
+    "kty": "EC",
+    "crv": "P-256",
+    "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+    "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+    "kid": "billing-2026",
 }
 
 
@@ -103,6 +112,40 @@ class SecretRotation(InputModel):
     )
 
 
+B64url = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+$", max_length=1024)]
+
+
+class ClientPublicKey(InputModel):
+    """A public JWK (RFC 7517): EC P-256 (the assertion is signed ES256) or RSA of at least 2048 bits
+    (RS256). Private key members (`d`, `p`, `q`...) are refused: the council never holds the key."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_EC_KEY]})
+
+    kty: Literal["EC", "RSA"] = Field(description="`EC` (with crv P-256, x, y) or `RSA` (with n, e)")
+    crv: Literal["P-256"] | None = None
+    x: B64url | None = None
+    y: B64url | None = None
+    n: B64url | None = None
+    e: B64url | None = None
+    kid: Annotated[str, StringConstraints(max_length=120)] | None = Field(
+        default=None, description="The partner's name for the key; stored, not checked"
+    )
+    use: Literal["sig"] | None = None
+    key_ops: list[Literal["verify"]] | None = Field(default=None, max_length=1)
+    alg: Literal["ES256", "RS256"] | None = Field(
+        default=None, description="If given, it must match the key type: ES256 for EC, RS256 for RSA"
+    )
+
+    @model_validator(mode="after")
+    def _members_for_the_type(self) -> ClientPublicKey:
+        if self.kty == "EC":
+            if not (self.crv and self.x and self.y) or self.n or self.e or self.alg not in (None, "ES256"):
+                raise ValueError("An EC key has crv P-256, x and y (signed ES256), and nothing of RSA")
+        elif not (self.n and self.e) or self.crv or self.x or self.y or self.alg not in (None, "RS256"):
+            raise ValueError("An RSA key has n and e (signed RS256), and nothing of EC")
+        return self
+
+
 class PartnerClientRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True,
@@ -117,6 +160,10 @@ class PartnerClientRead(BaseModel):
     secret_rotated_at: datetime | None
     previous_secret_expires_at: datetime | None = Field(description="Until then the old secret works too")
     revoked_at: datetime | None
+    public_key: dict[str, str] | None = Field(
+        description="The public JWK its signed client assertions are checked against, if any"
+    )
+    public_key_set_at: datetime | None
 
 
 class PartnerClientSecret(BaseModel):

@@ -13,6 +13,11 @@ bits, so a SHA-256 digest is stored, as for refresh tokens; the secret is shown 
 Rotation gives a new secret; the old one goes on working for a grace period the admin chooses (default an
 hour, at most a week) so the partner can deploy the new one without an outage, or stops at once (0), and
 then the tokens already issued stop too. Failed client sign-ins are slowed like password sign-ins.
+
+Instead of a secret, a client may sign in with a signed client assertion (RFC 7523; OpenID Connect's
+`private_key_jwt`): the admin registers the client's public key (EC P-256 or RSA), the algorithm is fixed
+by the key's type, and each assertion's `jti` is kept until it expires so it is accepted once. Replacing
+the key stops the old one, and the client's tokens, at once.
 """
 
 from __future__ import annotations
@@ -22,15 +27,18 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.enums import AuditAction, AuditOutcome
 from app.audit.service import ANONYMOUS, Actor, record, record_even_if_rolled_back
 from app.auth import throttle
 from app.auth.client_repository import PartnerAccessRepository
-from app.auth.client_schemas import PartnerAgreementCreate, PartnerClientCreate
+from app.auth.client_schemas import ClientPublicKey, PartnerAgreementCreate, PartnerClientCreate
 from app.auth.enums import PartnerPurpose, Role, SubjectKind
 from app.auth.errors import (
     ClientRevoked,
@@ -39,17 +47,30 @@ from app.auth.errors import (
     PartnerNotFound,
     PurposeNotAgreed,
 )
-from app.auth.models import AuthSession, PartnerAgreement, PartnerClient, PartnerOrganisation, UserAccount
+from app.auth.models import (
+    AuthSession,
+    PartnerAgreement,
+    PartnerClient,
+    PartnerOrganisation,
+    UsedClientAssertion,
+    UserAccount,
+)
 from app.auth.principal import Principal
 from app.auth.repository import AuthRepository, principal_for
 from app.auth.tokens import issue_access_token
+from app.core.errors import InvalidInput, field_error
 from app.core.settings import Settings
 from app.core.types import uuid7
-from app.db.session import Database
+from app.db.session import Database, insert_or_raise
 
 NO_PARTNER = "No partner organisation with that id in your council."
 NO_CLIENT = "No client with that id belongs to this partner organisation."
 SECRET_PREFIX = "pcs_"  # recognisable in a secret scanner's rules and in logs someone pasted
+ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"  # RFC 7523 s2.2
+# An assertion may be valid for at most this long from now, so the used `jti`s kept are few.
+ASSERTION_MAX_LIFETIME = timedelta(minutes=5)
+ASSERTION_LEEWAY = timedelta(seconds=30)  # for the partner's clock
+_ALGORITHM = {"EC": "ES256", "RSA": "RS256"}  # fixed by the key: never what the assertion's header says
 
 
 def new_secret() -> tuple[str, str]:
@@ -270,6 +291,40 @@ async def _record_client(
     )
 
 
+async def set_public_key(
+    session: AsyncSession,
+    principal: Principal,
+    organisation_id: uuid.UUID,
+    client_id: uuid.UUID,
+    body: ClientPublicKey,
+    now: datetime,
+) -> PartnerClient:
+    """Register (or replace) the public key the client's signed assertions are checked against. The old
+    key stops at once, and so do the tokens already issued to the client (it simply asks again)."""
+    client = await _managed_client(session, principal, organisation_id, client_id)
+    if client.revoked_at is not None:
+        raise ClientRevoked()
+    jwk = body.model_dump(exclude_none=True, exclude={"key_ops"})
+    try:
+        key = jwt.PyJWK(jwk, algorithm=_ALGORITHM[body.kty]).key
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise InvalidInput("That is not a usable public key.", errors=[field_error("kty", str(exc))]) from exc
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+        raise InvalidInput(
+            "An RSA key must have at least 2048 bits.", errors=[field_error("n", "fewer than 2048 bits")]
+        )
+    replaced = client.public_key is not None
+    client.public_key = jwk
+    client.public_key_set_at = now
+    if replaced:
+        await AuthRepository(session).revoke_user_sessions(client.user_id, now, "client_key_replaced")
+    await session.flush()
+    await _record_client(
+        session, principal, AuditAction.UPDATE, client, {"public_key": jwk.get("kid") or jwk["kty"]}
+    )
+    return client
+
+
 # Signing in as a client.
 
 
@@ -297,27 +352,119 @@ async def sign_in_with_client(
     attempt = await throttle.reserve(
         database, settings, throttle.Keys.of("client:" + client_id, address), now
     )
+    client, account = await _live_client(session, client_id)
+    if client is None or account is None or not _secret_matches(client, client_secret, now):
+        _refuse(session, client, account)
+    return await _issue(session, settings, attempt, client, account, now)
+
+
+async def sign_in_with_assertion(
+    session: AsyncSession,
+    database: Database,
+    settings: Settings,
+    *,
+    assertion: str,
+    client_id: str | None,
+    address: str | None,
+    now: datetime,
+) -> ClientToken:
+    """A signed client assertion (RFC 7523 s2.2 and s3; OpenID Connect `private_key_jwt`): a JWT with
+    `iss` and `sub` the client id, `aud` this token endpoint, `exp` at most five minutes ahead and a
+    `jti` never used before, signed with the private key matching the client's registered public key."""
+    try:
+        claimed = jwt.decode(assertion, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        claimed = {}
+    issuer = claimed.get("iss")
+    if not isinstance(issuer, str) or len(issuer) > 64 or (client_id is not None and client_id != issuer):
+        issuer = client_id or ""
+        claimed = {}
+    attempt = await throttle.reserve(database, settings, throttle.Keys.of("client:" + issuer, address), now)
+    client, account = await _live_client(session, issuer)
+    claims = _verified(assertion, client, settings, now) if claimed and client is not None else None
+    if client is None or account is None or claims is None:
+        _refuse(session, client, account)
+    used = UsedClientAssertion(client_id=client.id, jti=claims[0], expires_at=claims[1])
+    try:
+        await insert_or_raise(session, used, InvalidClient())
+    except InvalidClient:
+        _refuse(session, client, account)
+    return await _issue(session, settings, attempt, client, account, now)
+
+
+def _verified(
+    assertion: str, client: PartnerClient, settings: Settings, now: datetime
+) -> tuple[str, datetime] | None:
+    """The assertion's `jti` and expiry if it is signed with the client's key and its claims are right."""
+    jwk = client.public_key
+    if jwk is None or jwk.get("kty") not in _ALGORITHM:
+        return None
+    algorithm = _ALGORITHM[jwk["kty"]]
+    audience = settings.public_base_url.rstrip("/") + "/v1/auth/token"
+    try:
+        claims: dict[str, object] = jwt.decode(
+            assertion,
+            jwt.PyJWK(jwk, algorithm=algorithm).key,
+            algorithms=[algorithm],
+            audience=audience,
+            issuer=str(client.id),
+            # Times are checked below against our clock (`now`), not pyjwt's.
+            options={
+                "require": ["iss", "sub", "aud", "exp", "jti"],
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+            },
+        )
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+    exp, nbf, jti = claims.get("exp"), claims.get("nbf"), claims.get("jti")
+    if claims.get("sub") != str(client.id) or not isinstance(jti, str) or not 0 < len(jti) <= 255:
+        return None
+    if not isinstance(exp, int | float) or isinstance(exp, bool):
+        return None
+    expires = datetime.fromtimestamp(exp, UTC)
+    if expires <= now - ASSERTION_LEEWAY or expires > now + ASSERTION_MAX_LIFETIME + ASSERTION_LEEWAY:
+        return None
+    if nbf is not None and (
+        not isinstance(nbf, int | float) or datetime.fromtimestamp(nbf, UTC) > now + ASSERTION_LEEWAY
+    ):
+        return None
+    return jti, expires
+
+
+async def _live_client(
+    session: AsyncSession, client_id: str
+) -> tuple[PartnerClient | None, UserAccount | None]:
+    """The client and its account, or Nones for an unknown, revoked or disabled one."""
     client = await _client_by_public_id(session, client_id)
     account = await AuthRepository(session).user(client.user_id) if client is not None else None
-    if (
-        client is None
-        or account is None
-        or client.revoked_at is not None
-        or not account.is_active
-        or not _secret_matches(client, client_secret, now)
-    ):
-        record_even_if_rolled_back(
-            session,
-            Actor(id=account.id, kind=account.kind.value, role=None, organisation=None)
-            if account
-            else ANONYMOUS,
-            AuditAction.SIGN_IN_FAILED,
-            "partner_client",
-            resource_id=client.id if client else None,
-            local_authority_id=client.local_authority_id if client else None,
-            outcome=AuditOutcome.DENIED,
-        )
-        raise InvalidClient()
+    if client is None or account is None or client.revoked_at is not None or not account.is_active:
+        return client, None
+    return client, account
+
+
+def _refuse(session: AsyncSession, client: PartnerClient | None, account: UserAccount | None) -> NoReturn:
+    record_even_if_rolled_back(
+        session,
+        Actor(id=account.id, kind=account.kind.value, role=None, organisation=None) if account else ANONYMOUS,
+        AuditAction.SIGN_IN_FAILED,
+        "partner_client",
+        resource_id=client.id if client else None,
+        local_authority_id=client.local_authority_id if client else None,
+        outcome=AuditOutcome.DENIED,
+    )
+    raise InvalidClient()
+
+
+async def _issue(
+    session: AsyncSession,
+    settings: Settings,
+    attempt: throttle.Attempt,
+    client: PartnerClient,
+    account: UserAccount,
+    now: datetime,
+) -> ClientToken:
     await throttle.forgive(session, attempt)
     auth_session = AuthSession(
         user_id=account.id, expires_at=now + timedelta(minutes=settings.access_token_minutes)
@@ -336,6 +483,11 @@ async def sign_in_with_client(
     return ClientToken(
         access_token=token, expires_in=settings.access_token_minutes * 60, scope=" ".join(client.purposes)
     )
+
+
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Forget used assertion ids whose assertions have expired (they could not be replayed anyway)."""
+    return await PartnerAccessRepository(session).prune_used_assertions(now - ASSERTION_LEEWAY)
 
 
 async def _client_by_public_id(session: AsyncSession, client_id: str) -> PartnerClient | None:

@@ -10,6 +10,7 @@ from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth import clients
 from app.auth.client_schemas import (
+    ClientPublicKey,
     PartnerAgreementCreate,
     PartnerAgreementRead,
     PartnerClientCreate,
@@ -135,6 +136,25 @@ async def rotate_partner_client_secret(
         now=utc_now(),
     )
     return PartnerClientSecret(client=PartnerClientRead.model_validate(client), client_secret=secret)
+
+
+@router.put(
+    "/clients/{client_id:uuid}/public-key",
+    summary="Register a client's public key",
+    responses=problem_responses(401, 403, NO_PARTNER, NO_CLIENT, ClientRevoked()),
+)
+async def put_partner_client_public_key(
+    organisation_id: uuid.UUID,
+    client_id: uuid.UUID,
+    body: ClientPublicKey,
+    principal: LaAdmin,
+    session: SessionDep,
+) -> PartnerClientRead:
+    """The public JWK (EC P-256 or RSA) the client's signed assertions (`client_assertion`, RFC 7523)
+    are checked against; never a private key. Replacing it takes effect at once: the old key is refused
+    and the tokens already issued to the client stop."""
+    client = await clients.set_public_key(session, principal, organisation_id, client_id, body, utc_now())
+    return PartnerClientRead.model_validate(client)
 
 
 @router.delete(

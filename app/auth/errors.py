@@ -157,7 +157,7 @@ class PartnerNameTaken(NameTaken):
 
 class InvalidClient(DomainError):
     """A refused client-credentials sign-in (RFC 6749 section 5.2): unknown client, wrong, expired or
-    revoked secret. One answer for all."""
+    revoked secret, or a signed client assertion (RFC 7523) that is refused. One answer for all."""
 
     code = "auth.invalid_client"
     kind = ErrorKind.UNAUTHENTICATED

@@ -184,3 +184,17 @@ class PartnerClient(IdMixin, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column()
     secret_rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    # A signed client assertion (RFC 7523, `private_key_jwt`) is checked against this public JWK.
+    public_key: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    public_key_set_at: Mapped[datetime | None]
+
+
+class UsedClientAssertion(Base):
+    """A signed client assertion's `jti`, kept until the assertion expires so it is used only once
+    (RFC 7523 s3 item 7). `python -m app prune` deletes the expired ones."""
+
+    __tablename__ = "used_client_assertion"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("partner_client.id"), primary_key=True)
+    jti: Mapped[str] = mapped_column(String(255), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

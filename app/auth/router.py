@@ -79,11 +79,31 @@ async def create_token(
 ) -> TokenResponse:
     """OAuth 2.0 token endpoint (form-encoded): `grant_type=password` with `username` and `password`,
     or `grant_type=refresh_token`; a partner's system sends `grant_type=client_credentials` with its
-    `client_id` and `client_secret` (in the form, or in HTTP Basic authentication) and gets an access
-    token without a refresh token. After a few failures each further try from the same place must wait
-    longer (429 with `Retry-After`); an account is never locked."""
+    `client_id` and `client_secret` (in the form, or in HTTP Basic authentication), or a signed
+    `client_assertion` (RFC 7523, with `client_assertion_type`
+    `urn:ietf:params:oauth:client-assertion-type:jwt-bearer`) checked against the public key the
+    council registered for it, and gets an access token without a refresh token. After a few failures
+    each further try from the same place must wait longer (429 with `Retry-After`); an account is never locked."""
     response.headers["Cache-Control"] = "no-store"
     now = utc_now()
+    if form.grant_type == "client_credentials" and (form.client_assertion_type or form.client_assertion):
+        # One way of authenticating the client at a time (RFC 6749 s2.3).
+        if not form.client_assertion_type or not form.client_assertion:
+            raise _missing("client_assertion" if form.client_assertion_type else "client_assertion_type")
+        if form.client_secret is not None or request.headers.get("Authorization"):
+            raise InvalidClient()
+        issued = await clients.sign_in_with_assertion(
+            session,
+            database,
+            settings,
+            assertion=form.client_assertion,
+            client_id=form.client_id,
+            address=_client_host(request),
+            now=now,
+        )
+        return TokenResponse(
+            access_token=issued.access_token, expires_in=issued.expires_in, scope=issued.scope
+        )
     if form.grant_type == "client_credentials":
         client_id, client_secret = _client_credentials(request, form)
         issued = await clients.sign_in_with_client(

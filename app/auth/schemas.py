@@ -35,6 +35,11 @@ class TokenRequest(BaseModel):
                     "client_id": "0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6e91",
                     "client_secret": "pcs_Jq8x0f2VYcJm3kq6rQy1c1m9q3x8bDkq2Wv5Lh7sT0E",
                 },
+                {
+                    "grant_type": "client_credentials",
+                    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    "client_assertion": "eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9...",
+                },
             ]
         }
     )
@@ -57,6 +62,14 @@ class TokenRequest(BaseModel):
     )
     client_secret: Annotated[str, StringConstraints(max_length=256)] | None = Field(
         default=None, description="Client credentials grant"
+    )
+    client_assertion_type: Literal["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"] | None = Field(
+        default=None, description="Client credentials grant with a signed client assertion (RFC 7523)"
+    )
+    client_assertion: Annotated[str, StringConstraints(max_length=8192)] | None = Field(
+        default=None,
+        description="A JWT signed with the client's private key: `iss` and `sub` the client id, `aud` "
+        "this endpoint's URL, `exp` at most 5 minutes ahead, a `jti` used once (instead of a secret)",
     )
 
 

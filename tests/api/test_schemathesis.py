@@ -97,6 +97,7 @@ ADMIN_ONLY = [
     "list_partner_clients",
     "create_partner_client",
     "rotate_partner_client_secret",
+    "put_partner_client_public_key",
     "revoke_partner_client",
     "list_audit_events",
     "import_care_leavers",

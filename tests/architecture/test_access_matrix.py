@@ -571,6 +571,17 @@ ENTRIES: dict[str, Entry] = {
         body=lambda w, a: {"previous_secret_valid_minutes": 0},
         arrange=ash_client,
     ),
+    "PUT /v1/partner-organisations/{organisation_id}/clients/{client_id}/public-key": Entry(
+        only(ASH_ADMIN),
+        lambda w: f"{_ash(w)}/clients/{MATRIX_CLIENT}/public-key",
+        body=lambda w, a: {  # RFC 7517 appendix A.1's example P-256 public key
+            "kty": "EC",
+            "crv": "P-256",
+            "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+            "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM",
+        },
+        arrange=ash_client,
+    ),
     "DELETE /v1/partner-organisations/{organisation_id}/clients/{client_id}": Entry(
         only({**ASH_ADMIN, "admin_county": 204}),
         lambda w: f"{_ash(w)}/clients/{MATRIX_CLIENT}",
