@@ -420,8 +420,23 @@ def _refused_token(entry: dict[str, Any]) -> bool:
     return json.loads(text).get("code") in {"auth.invalid_token", "auth.unauthenticated"}
 
 
+def account_names(base_url: str, identities: list[Identity]) -> dict[str, str]:
+    """Each identity's account id and its name as created, read before any run: an admin's run may rename
+    accounts (its own too), so a run's tokens are told apart by account id, never by display name."""
+    names = {}
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        for identity in identities:
+            me = client.get("/v1/me", headers=_sign_in(client, identity.email, identity.password)).json()
+            names[str(me["user_id"])] = str(me["display_name"])
+    return names
+
+
 def check_run(
-    result: subprocess.CompletedProcess[str], work: Path, base_url: str, expected: set[str]
+    result: subprocess.CompletedProcess[str],
+    work: Path,
+    base_url: str,
+    expected: set[str],
+    names: dict[str, str] | None = None,
 ) -> tuple[int, list[dict[str, Any]], dict[str, str]]:
     """The run passed and no real token was ever refused. Returns how many operations it tested, the
     HAR entries, and who each accepted token belongs to."""
@@ -441,9 +456,10 @@ def check_run(
     assert not wrongly_refused, wrongly_refused[:10]
     with httpx.Client(base_url=base_url, timeout=10) as client:
         owners = {
-            token: str(client.get("/v1/me", headers={"Authorization": token}).json().get("display_name"))
-            for token in accepted
-            if token
+            token: (names or {}).get(str(me.get("user_id")), str(me.get("display_name")))
+            for token, me in (
+                (t, client.get("/v1/me", headers={"Authorization": t}).json()) for t in accepted if t
+            )
         }
     assert expected <= set(owners.values()), owners.values()
     tested = re.search(r"Tested: (\d+)", result.stdout)
@@ -471,6 +487,7 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
     live_url: str, tmp_path: Path
 ) -> None:
     identities, admin, known = create_identities(live_url)
+    names = account_names(live_url, [*identities, admin])
     # Everyone's operations, with the two advisers as peers for ST402. Administrators' operations run
     # separately: an admin identity here could deactivate a peer in the middle of the run.
     shared, admins, leavers = tmp_path / "shared", tmp_path / "admins", tmp_path / "leavers"
@@ -493,7 +510,7 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
         operation_parameters={"get_pathway_plan_report": {"query.team_id": known.team_x}},
     )
     peers = {"Fuzz adviser x", "Fuzz adviser y"}
-    tested, entries, owners = check_run(result, shared, live_url, peers)
+    tested, entries, owners = check_run(result, shared, live_url, peers, names)
     alone = len(ADMIN_ONLY) + len(ADVISER_OPERATIONS) + len(LEAVER_ONLY) + len(PARTNER_ONLY)
     assert tested == _operation_count() - alone - 1
     # ST402 really probed: some record one adviser read was asked for by the other, and refused.
@@ -518,7 +535,7 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
             peers=[],
             operations=[arg for op in operations for arg in ("--include-operation-id", op)],
         )
-        tested, _, _ = check_run(result, work, live_url, {owner})
+        tested, _, _ = check_run(result, work, live_url, {owner}, names)
         assert tested == len(operations)
 
     included = [arg for op in [*ADMIN_ONLY, *ADVISER_OPERATIONS] for arg in ("--include-operation-id", op)]
@@ -530,7 +547,7 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
         operations=included,
         parameters={"path.adviser_id": known.adviser_y},
     )
-    tested, _, _ = check_run(result, admins, live_url, {"Fuzz admin"})
+    tested, _, _ = check_run(result, admins, live_url, {"Fuzz admin"}, names)
     assert tested == len(ADMIN_ONLY) + len(ADVISER_OPERATIONS)
 
     leaver = next(i for i in identities if i.name == "leaver_x")
@@ -542,5 +559,5 @@ def test_schemathesis_signed_in_finds_no_errors_and_no_object_level_leaks(
         operations=[arg for op in LEAVER_ONLY for arg in ("--include-operation-id", op)],
         parameters={"path.plan_id": known.plan_x},
     )
-    tested, _, _ = check_run(result, leavers, live_url, {"Fuzz Person x"})
+    tested, _, _ = check_run(result, leavers, live_url, {"Fuzz Person x"}, names)
     assert tested == len(LEAVER_ONLY)
