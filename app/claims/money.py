@@ -24,7 +24,15 @@ from app.claims.lifecycle import Transition
 from app.claims.models import Payment
 from app.claims.repository import ClaimRepository
 from app.claims.schemas import Balance, Instalment, Money, PaymentCreate, PaymentRead, ReversalCreate
-from app.claims.service import _require, _require_approver, _touch, audit, claim_for_read, instalments
+from app.claims.service import (
+    CLAIMABLE_PROVIDERS,
+    _require,
+    _require_approver,
+    _touch,
+    audit,
+    claim_for_read,
+    instalments,
+)
 from app.claims.views import payment_read
 from app.core.clock import uk_today, utc_now
 from app.core.errors import field_error
@@ -181,7 +189,8 @@ async def balances(session: AsyncSession, principal: Principal, care_leaver_id: 
 async def allowances(session: AsyncSession, care_leaver_id: uuid.UUID, today: date) -> list[Balance]:
     """The balances of someone the caller has already been allowed to see (unaudited: the caller audits),
     from the stored decisions for `today` and the ledger."""
-    pots = await ClaimRepository(session).pots(care_leaver_id, today)
+    # What the Leaving Care Service pays: a university's own bursary is not a balance held here.
+    pots = await ClaimRepository(session).pots(care_leaver_id, today, CLAIMABLE_PROVIDERS)
     decided = {p.entitlement_code: p for p in pots if p.cap_pence is not None}
     sums = {
         (p.entitlement_code, p.period_key): (p.committed, p.paid) for p in pots if p.period_key is not None

@@ -21,6 +21,7 @@ from app.claims.models import AllowanceAccount, Claim, ClaimEvidence, ClaimSetti
 from app.db.pagination import Position, SortKey, Window, keyset_page
 from app.decisions.models import EntitlementDecision
 from app.decisions.repository import decision_on
+from app.entitlements.enums import ProviderKind
 from app.entitlements.models import Entitlement
 
 NEWEST_FIRST = SortKey("-created_at", (Claim.created_at, Claim.id), descending=True)
@@ -230,9 +231,12 @@ class ClaimRepository:
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def pots(self, care_leaver_id: uuid.UUID, today: date) -> list[Pot]:
-        """Every allowance the young person has today or has drawn on, with the ledger's sums: one query
-        (today's decisions with an amount, full-outer-joined to the ledger grouped by pot)."""
+    async def pots(
+        self, care_leaver_id: uuid.UUID, today: date, providers: Collection[ProviderKind]
+    ) -> list[Pot]:
+        """Every allowance the young person may claim here today (an amount, from one of `providers`) or
+        has drawn on, with the ledger's sums: one query (today's decisions full-outer-joined to the ledger
+        grouped by pot)."""
         ledger = (
             select(
                 LedgerEntry.entitlement_code.label("code"),
@@ -261,6 +265,7 @@ class ClaimRepository:
                 decision_on(today),
                 EntitlementDecision.outcome == "eligible",
                 EntitlementDecision.amount_pence.is_not(None),
+                Entitlement.provider_kind.in_(list(providers)),
             )
             .subquery("decided")
         )
