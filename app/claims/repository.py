@@ -43,6 +43,26 @@ class Pot:
     paid: int
 
 
+def ledger_line(
+    claim: Claim, kind: LedgerKind, amount: int, by: uuid.UUID, payment_id: uuid.UUID | None = None
+) -> LedgerEntry:
+    """One ledger line of `claim`'s allowance, with its signed effects on the balance's two sums."""
+    committed, paid = LEDGER_EFFECT[kind]
+    return LedgerEntry(
+        local_authority_id=claim.local_authority_id,
+        care_leaver_id=claim.care_leaver_id,
+        entitlement_code=claim.entitlement_code,
+        period_key=claim.period_key,
+        claim_id=claim.id,
+        payment_id=payment_id,
+        kind=kind,
+        amount_pence=amount,
+        committed_delta=committed * amount,
+        paid_delta=paid * amount,
+        created_by=by,
+    )
+
+
 class ClaimRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -151,22 +171,7 @@ class ClaimRepository:
     async def append(
         self, claim: Claim, kind: LedgerKind, amount: int, by: uuid.UUID, payment_id: uuid.UUID | None = None
     ) -> None:
-        committed, paid = LEDGER_EFFECT[kind]
-        self.session.add(
-            LedgerEntry(
-                local_authority_id=claim.local_authority_id,
-                care_leaver_id=claim.care_leaver_id,
-                entitlement_code=claim.entitlement_code,
-                period_key=claim.period_key,
-                claim_id=claim.id,
-                payment_id=payment_id,
-                kind=kind,
-                amount_pence=amount,
-                committed_delta=committed * amount,
-                paid_delta=paid * amount,
-                created_by=by,
-            )
-        )
+        self.session.add(ledger_line(claim, kind, amount, by, payment_id))
         await self.session.flush()
 
     async def money(self, claim_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, ClaimMoney]:

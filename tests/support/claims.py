@@ -14,8 +14,8 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.claims.enums import ClaimStatus, LedgerKind, PaymentMethod, RequestedBy
-from app.claims.lifecycle import LEDGER_EFFECT
-from app.claims.models import Claim, ClaimEvidence, LedgerEntry, Payment
+from app.claims.models import Claim, ClaimEvidence, Payment
+from app.claims.repository import ledger_line
 from app.core.clock import uk_today, utc_now
 from app.decisions.repository import DecisionRepository
 from app.decisions.service import refresh_people
@@ -24,25 +24,6 @@ from tests.support.world import World
 
 CODE = "setting-up-home-allowance"
 PDF = b"%PDF-1.4\n% a receipt\n"
-
-
-def _ledger(
-    claim: Claim, kind: LedgerKind, amount: int, by: uuid.UUID, payment: uuid.UUID | None = None
-) -> LedgerEntry:
-    committed, paid = LEDGER_EFFECT[kind]
-    return LedgerEntry(
-        local_authority_id=claim.local_authority_id,
-        care_leaver_id=claim.care_leaver_id,
-        entitlement_code=claim.entitlement_code,
-        period_key=claim.period_key,
-        claim_id=claim.id,
-        payment_id=payment,
-        kind=kind,
-        amount_pence=amount,
-        committed_delta=committed * amount,
-        paid_delta=paid * amount,
-        created_by=by,
-    )
 
 
 async def add_claims(session: AsyncSession, w: World, on: date | None = None) -> None:
@@ -114,9 +95,9 @@ async def add_claims(session: AsyncSession, w: World, on: date | None = None) ->
     await session.flush()
     session.add_all(
         [
-            _ledger(claims["claim_approved"], LedgerKind.COMMITMENT, 30000, manager.id),
-            _ledger(claims["claim_paid"], LedgerKind.COMMITMENT, 15000, manager.id),
-            _ledger(claims["claim_paid"], LedgerKind.PAYMENT, 15000, manager.id, payment.id),
+            ledger_line(claims["claim_approved"], LedgerKind.COMMITMENT, 30000, manager.id),
+            ledger_line(claims["claim_paid"], LedgerKind.COMMITMENT, 15000, manager.id),
+            ledger_line(claims["claim_paid"], LedgerKind.PAYMENT, 15000, manager.id, payment.id),
         ]
     )
     evidence = ClaimEvidence(
