@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.csv_cells import cell
 from app.audit.enums import AuditAction
 from app.audit.service import record_about
 from app.auth.principal import Principal
@@ -28,15 +29,6 @@ from app.db.session import Database
 
 BATCH = 1000
 COLUMNS = list(SpendingRow.model_fields)
-# A cell a spreadsheet would run as a formula (=, +, -, @, or a tab or carriage return first) is written
-# with a leading apostrophe, as OWASP advises for CSV files opened in Excel: a finance reference typed as
-# `=HYPERLINK(...)` stays text. Only free text can start so: ids, dates and amounts never do.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def check_period(first: date, last: date) -> None:

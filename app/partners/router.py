@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from app.api.csv_cells import cell
 from app.api.deps import SessionDep, database_of
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -211,7 +212,7 @@ async def get_council_tax_take_up(
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(_TAKE_UP_CSV.split(","))
         for row in report.rows:
-            writer.writerow([service.cell(v) for v in row.model_dump(mode="json").values()])
+            writer.writerow([cell(v) for v in row.model_dump(mode="json").values()])
         headers = {"Cache-Control": "no-store"}
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)  # type: ignore[return-value]
     return report

@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.csv_cells import cell
 from app.audit.enums import AuditAction
 from app.audit.service import record_about
 from app.auth.enums import PartnerKind, Role
@@ -42,13 +43,6 @@ BATCH = 1000
 COLUMNS = list(CouncilTaxExemption.model_fields)
 # A UK postcode at the end of an address (the record keeps the address as one text).
 _POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})\s*$", re.IGNORECASE)
-# A cell a spreadsheet would run as a formula is written as text (as the spending CSV does, OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def parse_month(text: str, name: str = "month") -> Period:
