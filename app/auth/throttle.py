@@ -115,8 +115,10 @@ def seconds_to_wait(
     wait = 0.0
     for key, free in thresholds:
         row = fresh(key)
-        if row is not None:
-            ready_at = row.last_failure_at + timedelta(seconds=_wait(row.failures, free, settings))
+        # Under its threshold a counter asks no wait at all. (`now` is read before the counters are
+        # locked, so a parallel attempt may have failed "after" it: that is no reason to wait.)
+        if row is not None and (seconds := _wait(row.failures, free, settings)) > 0:
+            ready_at = row.last_failure_at + timedelta(seconds=seconds)
             wait = max(wait, (ready_at - now).total_seconds())
     return wait
 
@@ -141,7 +143,7 @@ async def count_attempt(session: AsyncSession, settings: Settings, keys: Keys, n
         raise TooManyAttempts(retry_after=max(1, math.ceil(wait)))
     for row in rows.values():
         row.failures = 1 if now - row.last_failure_at >= forget else row.failures + 1
-        row.last_failure_at = now
+        row.last_failure_at = max(row.last_failure_at, now)  # never back in time (see seconds_to_wait)
     await session.flush()
     return Attempt(keys=keys, pair_failures=rows[keys.pair].failures)
 

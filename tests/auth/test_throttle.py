@@ -141,6 +141,21 @@ async def test_failures_long_ago_are_forgotten(from_address: FromAddress, sessio
         assert await statuses(client, account.email, 3) == [401, 401, 429]
 
 
+async def test_a_parallel_failure_under_the_threshold_makes_no_one_wait(
+    from_address: FromAddress, session: AsyncSession
+) -> None:
+    """Each attempt reads the clock before it waits its turn on the counters, so a guess sent in parallel
+    may have failed "after" it. Under the threshold that is no reason to refuse: the free tries are free
+    (this once answered 429 "try again in 1 seconds" to the owner's second try under load)."""
+    account = await f.user(session, Role.PERSONAL_ADVISER)
+    async with from_address(OWNER, **LIMITS) as client:
+        assert await statuses(client, account.email, 1) == [401]
+        await session.execute(
+            update(SignInThrottle).values(last_failure_at=utc_now() + timedelta(seconds=20))
+        )
+        assert await statuses(client, account.email, 2) == [401, 429]
+
+
 def test_an_ipv6_client_counts_as_its_64_network() -> None:
     one = Keys.of("pa@test.example", "2001:db8:1:2::1")
     same_network = Keys.of("pa@test.example", "2001:db8:1:2:ffff::9")
