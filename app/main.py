@@ -50,6 +50,7 @@ from app.partners.router import router as partners_router
 from app.partners.status_router import router as status_checks_router
 from app.partners.universities_router import router as university_students_router
 from app.pathway_plans.router import router as pathway_plans_router
+from app.sync.router import router as sync_router
 from app.wiring import wire
 
 ROUTERS = [
@@ -78,6 +79,7 @@ ROUTERS = [
     webhooks_router,
     council_tax_record_router,
     council_tax_me_router,
+    sync_router,
     council_tax_reports_router,
     accounts_router,
     partner_clients_router,

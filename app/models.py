@@ -14,5 +14,6 @@ from app.letters import models as _letters  # noqa: F401
 from app.local_authorities import models as _local_authorities  # noqa: F401
 from app.partners import models as _partners  # noqa: F401
 from app.pathway_plans import models as _pathway_plans  # noqa: F401
+from app.sync import models as _sync  # noqa: F401
 
 target_metadata = Base.metadata

@@ -14,6 +14,7 @@ from app.contacts.due_dates import refresh_after_records_change, refresh_council
 from app.decisions import service as decisions
 from app.entitlements import hooks as offer_hooks
 from app.pathway_plans.service import refresh_review_due
+from app.sync import tracking as sync
 
 # When a care-leaver record or its circumstances change (a new record, a corrected date of birth, a
 # closed case, a move, a course, a child, a status override): the stored decisions first (the contact
@@ -22,12 +23,14 @@ RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
     decisions.refresh_after_records_change,
     refresh_after_records_change,
     refresh_review_due,
+    sync.records_changed,
 )
 # When a council publishes a new version of its offer: its people's stored decisions, then their
 # next-contact dates (whether the council must keep in touch is one of those decisions).
 OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (
     decisions.recompute_council,
     refresh_council,
+    sync.offer_published,
 )
 
 
@@ -35,3 +38,4 @@ def wire() -> None:
     """Subscribe every domain to the changes it depends on. Idempotent: safe to call more than once."""
     hooks.subscribe(RECORD_CHANGE_SUBSCRIBERS)
     offer_hooks.subscribe(OFFER_PUBLISHED_SUBSCRIBERS)
+    sync.install()  # and every flush of a row about a young person marks their sync view stale

@@ -93,6 +93,12 @@ TAGS: list[dict[str, str]] = [
         "`/.well-known/jwks.json`), printable with a QR code, and verifiable by anyone with no account.",
     },
     {
+        "name": "Offline sync",
+        "description": "The app's one way to stay up to date and to send what was done offline: a snapshot, "
+        "then only what changed since a cursor (deletions as tombstones), and changes pushed one by one "
+        "with a result each (applied, duplicate, conflict, rejected); nothing is ever overwritten silently.",
+    },
+    {
         "name": "Partners",
         "description": "Narrow views for partner organisations, e.g. a district council's council-tax exemptions.",
     },

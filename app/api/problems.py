@@ -171,6 +171,13 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extensions: Any,
 ) -> JSONResponse:
+    body = _problem_body(status, code, title, detail, extensions)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _problem_body(
+    status: int, code: str, title: str, detail: str, extensions: dict[str, Any]
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": problem_type(code),
         "title": title,
@@ -180,7 +187,12 @@ def problem_response(
         "request_id": request_id_var.get(),
     }
     body.update(extensions)
-    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return body
+
+
+def problem_of(exc: DomainError) -> dict[str, Any]:
+    """The problem body a domain error answers with, for an answer that carries several (a sync push)."""
+    return _problem_body(STATUS_FOR_KIND[exc.kind], exc.code, exc.title, exc.detail, exc.extensions)
 
 
 def internal_error_response() -> JSONResponse:

@@ -59,7 +59,11 @@ def list_operations(app: FastAPI) -> set[str]:
         op["operationId"]
         for ops in app.openapi()["paths"].values()
         for method, op in ops.items()
-        if method == "get" and any(p["name"] == "cursor" for p in op.get("parameters", []))
+        if method == "get"
+        and any(p["name"] == "cursor" for p in op.get("parameters", []))
+        # The offline sync's cursor is a position in a change feed, not a list's page (`has_more`, no
+        # `next`): tests/sync walks it.
+        and op["operationId"] != "sync_my_app"
     }
 
 

@@ -149,6 +149,8 @@ LEAVER_ONLY = [
     "issue_my_status_letter",
     "list_my_status_letters",
     "get_my_council_tax",
+    "sync_my_app",
+    "push_my_changes",
 ]
 
 

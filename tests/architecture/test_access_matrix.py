@@ -779,6 +779,24 @@ ENTRIES: dict[str, Entry] = {
         body=lambda w, a: CLAIM_BODY,
     ),
     "GET /v1/me/claims": Entry(only(LEAVERS), lambda w: "/v1/me/claims"),
+    # The offline app's sync: only a young person, only their own view (each change gets its own result).
+    "GET /v1/me/sync": Entry(only(LEAVERS), lambda w: "/v1/me/sync"),
+    "POST /v1/me/sync": Entry(
+        only({"leaver_a1": 200, "leaver_a2": 200}),
+        lambda w: "/v1/me/sync",
+        body=lambda w, a: {
+            "changes": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "type": "call_back_request",
+                    "data": {
+                        "window_starts_at": (utc_now() + timedelta(hours=1)).isoformat(),
+                        "window_ends_at": (utc_now() + timedelta(hours=3)).isoformat(),
+                    },
+                }
+            ]
+        },
+    ),
     "GET /v1/care-leavers/{care_leaver_id}/claims": Entry(
         person_read("p_a1", {**P_A1_READERS, "leaver_a1": 200, "leaver_a2": 404}),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/claims",

@@ -36,6 +36,7 @@ WIRED = [
     "app.decisions.service.refresh_after_records_change",
     "app.contacts.due_dates.refresh_after_records_change",
     "app.pathway_plans.service.refresh_review_due",
+    "app.sync.tracking.records_changed",
 ]
 
 
