@@ -19,6 +19,7 @@ from app.advisers.schemas import (
     SupportRequestUpdate,
     UnallocatedYoungPerson,
 )
+from app.api.conditional import IfNoneMatch, PrivateRead
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -113,7 +114,15 @@ async def get_caseload(
     return listing.page(response, window, limit)
 
 
-@router.get("/me/caseload", summary="My caseload", responses=problem_responses(401, 403))
+MY_CASELOAD = PrivateRead(Page[CaseloadEntry])
+
+
+@router.get(
+    "/me/caseload",
+    summary="My caseload",
+    response_model=Page[CaseloadEntry],
+    responses={**MY_CASELOAD.doc(), **problem_responses(401, 403)},
+)
 async def get_my_caseload(
     request: Request,
     response: Response,
@@ -121,18 +130,29 @@ async def get_my_caseload(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[CaseloadEntry]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """For a personal adviser: the young people allocated to you, exactly as
     `GET /v1/advisers/{adviser_id}/caseload` gives them for your own id (your `adviser_id` in `GET /v1/me`)."""
     listing = open_list(request, principal.user_id, cursor)
     window = await service.my_caseload(session, principal, limit=limit, cursor=listing.after)
-    return listing.page(response, window, limit)
+    return MY_CASELOAD.answer(listing.page(response, window, limit), if_none_match, response)
 
 
-@router.get("/me/adviser", summary="My personal adviser", responses=problem_responses(401, 403))
-async def get_my_adviser(principal: CareLeaverSelf, session: SessionDep) -> MyAdviser:
+MY_ADVISER = PrivateRead(MyAdviser)
+
+
+@router.get(
+    "/me/adviser",
+    summary="My personal adviser",
+    response_model=MyAdviser,
+    responses={**MY_ADVISER.doc(), **problem_responses(401, 403)},
+)
+async def get_my_adviser(
+    principal: CareLeaverSelf, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """Who your personal adviser is, how and when to reach them, and who to call when they are away."""
-    return await service.my_adviser(session, principal)
+    return MY_ADVISER.answer(await service.my_adviser(session, principal), if_none_match)
 
 
 @router.post(

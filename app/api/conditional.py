@@ -9,18 +9,26 @@ names the version it read in `If-Match`, and `require_if_match` is the one rule.
 `*`, the answer is 428: `*` matches whatever is there now, a colleague's change included, which is
 exactly what the header is for preventing (RFC 9110 lets a server demand more than it). A tag that
 does not match strongly (a weak `W/` tag never does) is 412, carrying the current `etag`.
+
+Reads of someone's own data (every `GET /v1/me/...`): `PrivateRead`, the same revalidation for an app that
+keeps its copy offline. The ETag is a hash of the exact bytes of the answer (a list's ETag covers that
+page), so it changes whenever the body would; `private, no-cache` and `Vary: Authorization`, so no shared
+cache keeps it and no one's copy is ever handed to someone else. The body is built before it is hashed:
+a 304 reads the same data as a 200 and leaves the same audit event.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Header
 from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 from app.core.errors import PreconditionFailed, PreconditionRequired
 
@@ -43,6 +51,13 @@ IfModifiedSince = Annotated[
 
 # Clients may cache, but must ask again each time (a 304 is cheap); a new version shows at once.
 CACHE_CONTROL = "public, no-cache"
+# Someone's own data: only their own device may keep it (never a proxy or any shared cache), and it asks
+# again each time, so a change (their PA edits the plan) shows at once.
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+# The same URL answers each signed-in person with their own data: a cache must key it by who asked.
+PRIVATE_VARY = "Authorization"
+
+T = TypeVar("T")
 
 
 def conditional_headers_doc() -> dict[str, Any]:
@@ -61,6 +76,62 @@ def not_modified_doc() -> dict[int | str, dict[str, Any]]:
             "headers": conditional_headers_doc(),
         }
     }
+
+
+def private_headers_doc() -> dict[str, Any]:
+    """The `headers` of a 200 or 304 answer to a read of someone's own data, in the OpenAPI document."""
+    return {
+        "ETag": {
+            "description": "Strong validator: a hash of this body (of this page, for a list). Send it in "
+            "If-None-Match to get 304 while it is unchanged; it is not a version to send in If-Match",
+            "schema": {"type": "string"},
+        },
+        "Cache-Control": {"description": PRIVATE_CACHE_CONTROL, "schema": {"type": "string"}},
+        "Vary": {"description": PRIVATE_VARY, "schema": {"type": "string"}},
+    }
+
+
+def private_response(
+    body: bytes, if_none_match: str | None, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The answer to a read of someone's own data, already serialised: 200 with `body`, or 304 with no body
+    if `If-None-Match` names its ETag (a weak `W/` tag too: RFC 9110 s13.1.2). `headers` (a list's Link)
+    go with the 200; the 304 carries the validators only (RFC 9110 s15.4.5)."""
+    validators = {"ETag": strong_etag(body), "Cache-Control": PRIVATE_CACHE_CONTROL, "Vary": PRIVATE_VARY}
+    if if_none_match is not None and etag_matches(if_none_match, validators["ETag"]):
+        return Response(status_code=304, headers=validators)
+    return Response(body, media_type="application/json", headers={**(headers or {}), **validators})
+
+
+class PrivateRead(Generic[T]):
+    """One `GET /v1/me/...` answer: its model, serialised as FastAPI would (by alias), then answered by
+    `private_response`. Declared once per route, beside it:
+
+        MY_PLAN = PrivateRead(MyPlan)
+
+        @router.get(..., response_model=MyPlan, responses={**MY_PLAN.doc(), **problem_responses(...)})
+        async def get_my_pathway_plan(..., if_none_match: IfNoneMatch = None) -> Response:
+            return MY_PLAN.answer(await service.my_pathway_plan(...), if_none_match)
+    """
+
+    def __init__(self, model: type[T]) -> None:
+        self.model = model
+        self._adapter: TypeAdapter[T] = TypeAdapter(model)
+
+    def doc(self) -> dict[int | str, dict[str, Any]]:
+        return {
+            200: {"model": self.model, "headers": private_headers_doc()},
+            304: {
+                "description": "Not modified: the ETag still matches; no body",
+                "headers": private_headers_doc(),
+            },
+        }
+
+    def answer(self, value: T, if_none_match: str | None, response: Response | None = None) -> Response:
+        """`response`: FastAPI's Response parameter, if the handler set headers on it (`Listing.page` sets
+        Link); they go with the 200."""
+        headers = {k: v for k, v in response.headers.items() if k != "content-length"} if response else None
+        return private_response(self._adapter.dump_json(value, by_alias=True), if_none_match, headers)
 
 
 def etag_matches(header: str, etag: str) -> bool:

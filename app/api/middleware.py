@@ -24,7 +24,8 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 # Most responses carry personal data, or an error about a signed-in request: none may be kept by a
 # browser, a proxy or a shared council PC. A response that sets its own policy (the public offer's
-# `public, no-cache` with an ETag, Swagger UI's files) keeps it.
+# `public, no-cache` with an ETag, Swagger UI's files, the signed-in person's own `GET /v1/me/...` with
+# `private, no-cache`, so that their app may keep it offline and revalidate it) keeps it.
 NO_STORE = (b"cache-control", b"no-store")
 # A JSON answer is never a page: nothing in it runs, loads, or is framed (Swagger UI and the
 # printable plan send their own policy).

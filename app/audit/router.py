@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
+from app.api.conditional import IfNoneMatch, PrivateRead
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -80,7 +81,15 @@ async def list_audit_events(
     return listing.page(response, window.map(lambda e: _read(e, subjects.get(e.id, []))), limit)
 
 
-@router.get("/me/access-log", summary="Who has looked at my record?", responses=problem_responses(401, 403))
+MY_ACCESS_LOG = PrivateRead(Page[AccessLogEntry])
+
+
+@router.get(
+    "/me/access-log",
+    summary="Who has looked at my record?",
+    response_model=Page[AccessLogEntry],
+    responses={**MY_ACCESS_LOG.doc(), **problem_responses(401, 403)},
+)
 async def get_my_access_log(
     request: Request,
     response: Response,
@@ -89,7 +98,8 @@ async def get_my_access_log(
     include_own: Annotated[bool, Query(description="Include what you did yourself")] = False,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[AccessLogEntry]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Newest first: when your record was looked at or changed, and by which role and team or organisation."""
     assert principal.local_authority_id is not None and principal.care_leaver_id is not None
     listing = open_list(request, principal.user_id, cursor)
@@ -112,4 +122,4 @@ async def get_my_access_log(
             outcome=e.outcome,
         )
     )
-    return listing.page(response, entries, limit)
+    return MY_ACCESS_LOG.answer(listing.page(response, entries, limit), if_none_match, response)

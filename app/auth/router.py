@@ -8,6 +8,7 @@ from urllib.parse import unquote_plus
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.api.conditional import IfNoneMatch, PrivateRead
 from app.api.deps import SessionDep, SettingsDep, get_database
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import STATUS_FOR_KIND, problem_response, problem_responses
@@ -201,13 +202,20 @@ async def sign_out(principal: CurrentPrincipal, session: SessionDep) -> Response
     return Response(status_code=204)
 
 
-@router.get("/me", summary="Who am I?", responses=problem_responses(401))
-async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
+ME = PrivateRead(MeRead)
+
+
+@router.get(
+    "/me", summary="Who am I?", response_model=MeRead, responses={**ME.doc(), **problem_responses(401)}
+)
+async def get_me(
+    principal: CurrentPrincipal, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """The signed-in subject: kind, roles, council, team or organisation, a care leaver's own record id,
     and a personal adviser's adviser id."""
     user = await AuthRepository(session).user(principal.user_id)
     assert user is not None  # authentication just loaded it
-    return MeRead(
+    me = MeRead(
         user_id=user.id,
         kind=user.kind,
         display_name=user.display_name,
@@ -223,6 +231,7 @@ async def get_me(principal: CurrentPrincipal, session: SessionDep) -> MeRead:
         adviser_id=user.id if principal.has(Role.PERSONAL_ADVISER) else None,
         signed_in_with=principal.issuer or "local",
     )
+    return ME.answer(me, if_none_match)
 
 
 @router.post(

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from app.api.conditional import if_match_header
+from app.api.conditional import IfNoneMatch, PrivateRead, if_match_header
 from app.api.deps import IdempotencyKey, SessionDep, database_of
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -100,7 +100,15 @@ async def create_my_claim(
     return _created(response, claim)
 
 
-@router.get("/me/claims", summary="My claims", responses=problem_responses(401, 403))
+MY_CLAIMS = PrivateRead(Page[ClaimSummary])
+
+
+@router.get(
+    "/me/claims",
+    summary="My claims",
+    response_model=Page[ClaimSummary],
+    responses={**MY_CLAIMS.doc(), **problem_responses(401, 403)},
+)
 async def list_my_claims(
     request: Request,
     response: Response,
@@ -108,14 +116,15 @@ async def list_my_claims(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[ClaimSummary]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Your claims, newest first, with where each one is; a declined claim says why."""
     assert principal.care_leaver_id is not None
     listing = open_list(request, principal.user_id, cursor)
     window = await lists.claims_of_person(
         session, principal, principal.care_leaver_id, limit=limit, cursor=listing.after
     )
-    return listing.page(response, window, limit)
+    return MY_CLAIMS.answer(listing.page(response, window, limit), if_none_match, response)
 
 
 @router.get(
@@ -337,11 +346,22 @@ async def get_balances(
     return await money.balances(session, principal, care_leaver_id)
 
 
-@router.get("/me/balances", summary="My balances", responses=problem_responses(401, 403))
-async def get_my_balances(principal: CareLeaverSelf, session: SessionDep) -> list[Balance]:
+MY_BALANCES = PrivateRead(list[Balance])
+
+
+@router.get(
+    "/me/balances",
+    summary="My balances",
+    response_model=list[Balance],
+    responses={**MY_BALANCES.doc(), **problem_responses(401, 403)},
+)
+async def get_my_balances(
+    principal: CareLeaverSelf, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """How much of each allowance you have left, and what is set aside or paid."""
     assert principal.care_leaver_id is not None
-    return await money.balances(session, principal, principal.care_leaver_id)
+    balances = await money.balances(session, principal, principal.care_leaver_id)
+    return MY_BALANCES.answer(balances, if_none_match)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.conditional import if_match_header
+from app.api.conditional import IfNoneMatch, PrivateRead, if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -158,7 +158,15 @@ async def update_contact_action(
     return await service.update_action(session, principal, action_id, body)
 
 
-@router.get("/me/contacts", summary="My contacts with my adviser", responses=problem_responses(401, 403))
+MY_CONTACTS = PrivateRead(Page[ContactRead])
+
+
+@router.get(
+    "/me/contacts",
+    summary="My contacts with my adviser",
+    response_model=Page[ContactRead],
+    responses={**MY_CONTACTS.doc(), **problem_responses(401, 403)},
+)
 async def list_my_contacts(
     request: Request,
     response: Response,
@@ -166,7 +174,8 @@ async def list_my_contacts(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[ContactRead]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Newest first: when and how you were in touch, or someone tried to reach you, and their role."""
     listing = open_list(request, principal.user_id, cursor)
     window = await service.list_contacts(
@@ -177,7 +186,7 @@ async def list_my_contacts(
         limit=limit,
         cursor=listing.after,
     )
-    return listing.page(response, window, limit)
+    return MY_CONTACTS.answer(listing.page(response, window, limit), if_none_match, response)
 
 
 @router.post(
@@ -194,7 +203,15 @@ async def request_call_back(
     return await call_backs.request_call_back(session, principal, body)
 
 
-@router.get("/me/contact-requests", summary="My call-back requests", responses=problem_responses(401, 403))
+MY_CALL_BACKS = PrivateRead(Page[ContactRequestRead])
+
+
+@router.get(
+    "/me/contact-requests",
+    summary="My call-back requests",
+    response_model=Page[ContactRequestRead],
+    responses={**MY_CALL_BACKS.doc(), **problem_responses(401, 403)},
+)
 async def list_my_call_backs(
     request: Request,
     response: Response,
@@ -202,13 +219,14 @@ async def list_my_call_backs(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[ContactRequestRead]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Newest first, with whether each was answered."""
     listing = open_list(request, principal.user_id, cursor)
     window = await call_backs.list_call_backs(
         session, principal, call_backs.own_record(principal), None, limit=limit, cursor=listing.after
     )
-    return listing.page(response, window, limit)
+    return MY_CALL_BACKS.answer(listing.page(response, window, limit), if_none_match, response)
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.api.conditional import IfNoneMatch, PrivateRead, private_response
 from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, StaffOrSelf
@@ -36,17 +37,20 @@ async def get_care_leaver_entitlements(
 
 
 me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
+MY_ENTITLEMENTS = PrivateRead(EligibilityReport)
 
 
 @me_router.get(
     "/entitlements",
     summary="What I am entitled to",
     response_model=EligibilityReport,
-    responses=problem_responses(401, 403, 404),
+    responses={**MY_ENTITLEMENTS.doc(), **problem_responses(401, 403, 404)},
 )
-async def get_my_entitlements(principal: CareLeaverSelf, session: SessionDep, on: OnQuery = None) -> Response:
+async def get_my_entitlements(
+    principal: CareLeaverSelf, session: SessionDep, on: OnQuery = None, if_none_match: IfNoneMatch = None
+) -> Response:
     """Everything in your council's Local Offer, and whether you can get it, from your record: with the
     reasons, and what would change the answer."""
     assert principal.care_leaver_id is not None
     body = await report.entitlements_report(session, principal, principal.care_leaver_id, on)
-    return Response(body, media_type="application/json")
+    return private_response(body, if_none_match)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from app.api.conditional import (
     IfNoneMatch,
+    PrivateRead,
     conditional_headers_doc,
     conditional_response,
     not_modified_doc,
@@ -128,7 +129,15 @@ async def list_status_letters(
     return listing.page(response, window, limit)
 
 
-@router.get("/me/status-letters", summary="My status letters", responses=problem_responses(401, 403, 404))
+MY_LETTERS = PrivateRead(Page[LetterSummary])
+
+
+@router.get(
+    "/me/status-letters",
+    summary="My status letters",
+    response_model=Page[LetterSummary],
+    responses={**MY_LETTERS.doc(), **problem_responses(401, 403, 404)},
+)
 async def list_my_status_letters(
     request: Request,
     response: Response,
@@ -136,14 +145,15 @@ async def list_my_status_letters(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[LetterSummary]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """The letters issued for you, newest first."""
     assert principal.care_leaver_id is not None
     listing = open_list(request, principal.user_id, cursor)
     window = await service.list_letters(
         session, principal, principal.care_leaver_id, utc_now(), limit=limit, cursor=listing.after
     )
-    return listing.page(response, window, limit)
+    return MY_LETTERS.answer(listing.page(response, window, limit), if_none_match, response)
 
 
 @router.get(

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from app.api.conditional import IfNoneMatch, PrivateRead
 from app.api.csv_cells import cell
 from app.api.deps import SessionDep, database_of
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
@@ -162,12 +163,20 @@ async def list_council_tax_confirmations(
 
 
 me_router = APIRouter(prefix="/v1/me", tags=["Care leavers"])
+MY_COUNCIL_TAX = PrivateRead(list[MyCouncilTax])
 
 
-@me_router.get("/council-tax", summary="My council tax exemption", responses=problem_responses(401, 403))
-async def get_my_council_tax(principal: CareLeaverSelf, session: SessionDep) -> list[MyCouncilTax]:
+@me_router.get(
+    "/council-tax",
+    summary="My council tax exemption",
+    response_model=list[MyCouncilTax],
+    responses={**MY_COUNCIL_TAX.doc(), **problem_responses(401, 403)},
+)
+async def get_my_council_tax(
+    principal: CareLeaverSelf, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """What the council that bills you told us: for example, that your exemption was applied, and from when."""
-    return await confirmations.my_council_tax(session, principal)
+    return MY_COUNCIL_TAX.answer(await confirmations.my_council_tax(session, principal), if_none_match)
 
 
 reports_router = APIRouter(prefix="/v1/reports", tags=["Partners"])

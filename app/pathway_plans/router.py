@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from app.api.conditional import if_match_header
+from app.api.conditional import IfNoneMatch, PrivateRead, if_match_header
 from app.api.deps import IdempotencyKey, SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -326,11 +326,21 @@ async def get_printable_pathway_plan(
     return HTMLResponse(page, headers=headers)
 
 
-@router.get("/me/pathway-plan", summary="My pathway plan", responses=problem_responses(401, 403, 404))
-async def get_my_pathway_plan(principal: CareLeaverSelf, session: SessionDep) -> MyPlan:
+MY_PLAN = PrivateRead(MyPlan)
+
+
+@router.get(
+    "/me/pathway-plan",
+    summary="My pathway plan",
+    response_model=MyPlan,
+    responses={**MY_PLAN.doc(), **problem_responses(401, 403, 404)},
+)
+async def get_my_pathway_plan(
+    principal: CareLeaverSelf, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """Your plan as your manager agreed it, in plain words: your goals and actions, what is due next and
     when your plan is next reviewed. 404 until you have an agreed plan."""
-    return await service.my_pathway_plan(session, principal)
+    return MY_PLAN.answer(await service.my_pathway_plan(session, principal), if_none_match)
 
 
 @router.get(

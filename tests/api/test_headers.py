@@ -21,6 +21,7 @@ async def responses_of_every_kind(client: httpx.AsyncClient, world: World) -> di
     pa = world.headers("pa_a1")
     return {
         "personal data": await client.get(person, headers=pa),
+        "my own data": await client.get("/v1/me", headers=pa),
         "a list of people": await client.get("/v1/care-leavers", headers=pa),
         "signed-in 404": await client.get(f"/v1/care-leavers/{world.id('q_ash')}", headers=pa),
         "signed-in 422": await client.get("/v1/care-leavers", params={"limit": "0"}, headers=pa),
@@ -47,12 +48,20 @@ async def test_every_response_says_nosniff(client: httpx.AsyncClient, world: Wor
         assert response.headers.get("x-content-type-options") == "nosniff", kind
 
 
-async def test_nothing_is_stored_unless_a_response_sets_its_own_public_policy(
+async def test_nothing_is_stored_unless_a_response_sets_its_own_policy(
     client: httpx.AsyncClient, world: World
 ) -> None:
+    """Published data may be kept anywhere; your own (`GET /v1/me/...`) on your own device only, and it is
+    checked each time (tests/api/test_if_none_match.py); everything else nowhere."""
     public = {"public offer", "Swagger UI's script"}
     for kind, response in (await responses_of_every_kind(client, world)).items():
-        expected = "public, no-cache" if kind in public else "no-store"
+        expected = (
+            "public, no-cache"
+            if kind in public
+            else "private, no-cache"
+            if kind == "my own data"
+            else "no-store"
+        )
         assert response.headers.get("cache-control") == expected, (kind, response.status_code)
 
 
