@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from app.api.conditional import IfNoneMatch, etag_matches
+from app.api.conditional import PRIVATE_CACHE_CONTROL, PRIVATE_VARY, IfNoneMatch, etag_matches
 from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf
@@ -19,7 +19,6 @@ from app.sync.schemas import PushResults, SyncPage, SyncPush
 router = APIRouter(prefix="/v1/me", tags=["Offline sync"])
 
 GZIP_ABOVE = 1024  # bytes: smaller answers are sent as they are
-PRIVATE = "private, no-cache"
 
 
 @router.get(
@@ -61,7 +60,11 @@ async def sync_my_app(
     pulled = await service.pull(session, principal, cursor, limit, offers)
     gzipped = "gzip" in (accept_encoding or "").lower()
     etag = pulled.etag[:-1] + '-gzip"' if gzipped else pulled.etag
-    headers = {"ETag": etag, "Cache-Control": PRIVATE, "Vary": "Authorization, Accept-Encoding"}
+    headers = {
+        "ETag": etag,
+        "Cache-Control": PRIVATE_CACHE_CONTROL,
+        "Vary": f"{PRIVATE_VARY}, Accept-Encoding",
+    }
     if if_none_match is not None and (
         etag_matches(if_none_match, etag) or etag_matches(if_none_match, pulled.etag)
     ):
