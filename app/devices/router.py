@@ -10,7 +10,7 @@ from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, Staff
 from app.devices import service
-from app.devices.errors import DeviceNeedsOwnSignIn, DeviceNotFound
+from app.devices.errors import DeviceNotFound
 from app.devices.schemas import DeviceRead, DeviceRegister
 
 router = APIRouter(prefix="/v1", tags=["Devices"])
@@ -24,7 +24,7 @@ _NOT_FOUND = DeviceNotFound("No device with that id is in this young person's li
     status_code=201,
     responses={
         200: {"description": "Already registered from this sign-in: updated", "model": DeviceRead},
-        **problem_responses(401, 403, DeviceNeedsOwnSignIn("Sign in with the app to register it.")),
+        **problem_responses(401, 403),
     },
 )
 async def register_my_device(
@@ -35,7 +35,6 @@ async def register_my_device(
     device, created = await service.register_device(session, principal, body)
     if not created:
         response.status_code = 200
-    response.headers["Location"] = f"/v1/me/devices/{device.id}"
     return device
 
 

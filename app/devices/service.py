@@ -22,7 +22,7 @@ from app.care_leavers.models import CareLeaver
 from app.care_leavers.service import load_for_read, load_for_write
 from app.core.clock import utc_now
 from app.db.session import insert_or_raise
-from app.devices.errors import DeviceNeedsOwnSignIn, DeviceNotFound
+from app.devices.errors import DeviceNotFound
 from app.devices.models import Device
 from app.devices.repository import DeviceRepository
 from app.devices.schemas import DeviceRead, DeviceRegister
@@ -64,8 +64,8 @@ async def register_device(
     """The device of the sign-in asking, created (True) or updated (False)."""
     person = await _own_record(session, principal)
     session_id = principal.session_id
-    if session_id is None or principal.issuer is not None:
-        raise DeviceNeedsOwnSignIn("Sign in with the app (not another identity provider) to register it.")
+    # Young people sign in only with this service's tokens, each naming its session (never a council IdP's).
+    assert session_id is not None and principal.issuer is None
     repo, now = DeviceRepository(session), utc_now()
     device = await repo.of_session(session_id)
     created = device is None
