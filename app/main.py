@@ -34,6 +34,7 @@ from app.db.engine import create_engine_for
 from app.db.session import Database
 from app.decisions.router import me_router as care_leaver_me_router
 from app.decisions.router import record_router as care_leaver_entitlements_router
+from app.devices.router import router as devices_router
 from app.entitlements.drafts_router import router as offer_drafts_router
 from app.entitlements.fast_path import PublishedOfferMiddleware
 from app.entitlements.published import CurrentOffers
@@ -82,6 +83,7 @@ ROUTERS = [
     sync_router,
     council_tax_reports_router,
     accounts_router,
+    devices_router,
     partner_clients_router,
     audit_router,
 ]

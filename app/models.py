@@ -8,6 +8,7 @@ from app.contacts import models as _contacts  # noqa: F401
 from app.db import idempotency as _idempotency  # noqa: F401
 from app.db.base import Base
 from app.decisions import models as _decisions  # noqa: F401
+from app.devices import models as _devices  # noqa: F401
 from app.entitlements import models as _entitlements  # noqa: F401
 from app.events import models as _events  # noqa: F401
 from app.letters import models as _letters  # noqa: F401

@@ -42,6 +42,12 @@ TAGS: list[dict[str, str]] = [
         "description": "OAuth 2.0 tokens (password and refresh grants), signing out, and who you are. "
         "Council staff may also use tokens from their council's identity provider.",
     },
+    {
+        "name": "Devices",
+        "description": "The phones a young person signed in on: they register each one (with its push token, "
+        "never shown back) and revoke a lost one, as their personal adviser can; revoking ends that sign-in "
+        "at once.",
+    },
     {"name": "Local authorities", "description": "Councils and their districts (public reference data)."},
     {
         "name": "Local Offer",

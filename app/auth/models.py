@@ -83,6 +83,9 @@ class AuthSession(IdMixin, Base):
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(64))
+    # When a request last came with one of its access tokens, to within SEEN_EVERY (app/auth/service.py):
+    # a write at most every few minutes per sign-in, not one per request. None: not since it began.
+    last_seen_at: Mapped[datetime | None]
 
 
 class RefreshToken(IdMixin, Base):

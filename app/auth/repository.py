@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, case, cast, delete, or_, select, update
+from sqlalchemy import ColumnElement, Select, String, case, cast, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +23,7 @@ from app.auth.models import (
 from app.auth.principal import Principal
 from app.db.pagination import Position, SortKey, Window, keyset_page
 
+_Select = TypeVar("_Select", bound=Select[*tuple[Any, ...]])
 USERS_BY_EMAIL = SortKey("email", (UserAccount.email,))
 
 
@@ -30,7 +32,7 @@ def has_role(role: Role) -> ColumnElement[bool]:
     return cast(UserAccount.roles, String).like(f'%"{role.value}"%')
 
 
-def _with_organisations(stmt: Select[UserAccount]) -> Select[UserAccount]:
+def _with_organisations(stmt: _Select) -> _Select:
     return stmt.options(
         joinedload(UserAccount.local_authority),
         joinedload(UserAccount.team),
@@ -79,10 +81,11 @@ class AuthRepository:
 
     async def user_with_live_session(
         self, user_id: uuid.UUID, session_id: uuid.UUID, now: datetime
-    ) -> UserAccount | None:
-        """The account behind an access token, if its sign-in session is neither revoked nor expired."""
+    ) -> tuple[UserAccount, datetime] | None:
+        """The account behind an access token, if its sign-in session is neither revoked nor expired, and
+        when that session was last seen (or began)."""
         stmt = _with_organisations(
-            select(UserAccount)
+            select(UserAccount, func.coalesce(AuthSession.last_seen_at, AuthSession.created_at))
             .join(AuthSession, AuthSession.user_id == UserAccount.id)
             .where(
                 UserAccount.id == user_id,
@@ -91,7 +94,20 @@ class AuthRepository:
                 AuthSession.expires_at > now,
             )
         )
-        return (await self.session.execute(stmt)).unique().scalars().one_or_none()
+        row = (await self.session.execute(stmt)).unique().one_or_none()
+        return (row[0], row[1]) if row else None
+
+    async def mark_seen(self, session_id: uuid.UUID, now: datetime, before: datetime) -> None:
+        """Record that the session was used now, unless another request already did since `before`."""
+        await self.session.execute(
+            update(AuthSession)
+            .where(
+                AuthSession.id == session_id,
+                or_(AuthSession.last_seen_at.is_(None), AuthSession.last_seen_at < before),
+            )
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def refresh_token(self, digest: str) -> tuple[RefreshToken, AuthSession] | None:
         stmt = (

@@ -32,6 +32,9 @@ from app.db.session import Database, after_rollback
 
 # Only demo mode accepts it (README: demo accounts).
 DEMO_PASSWORD = "demo"
+# How stale a sign-in's `last_seen_at` may be: the price of knowing when a device was last used is one
+# small write per sign-in per this long, not one per request.
+SEEN_EVERY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +272,12 @@ async def _authenticate_own(
         raise InvalidToken("The token has expired: refresh it or sign in again.") from exc
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise InvalidToken("The token is not valid for this service.") from exc
-    user = await AuthRepository(session).user_with_live_session(user_id, session_id, now)
-    if user is None or not _may_sign_in(user, settings):
+    repo = AuthRepository(session)
+    found = await repo.user_with_live_session(user_id, session_id, now)
+    if found is None or not _may_sign_in(found[0], settings):
         raise InvalidToken("The token has been revoked: sign in again.")
+    user, last_seen = found
+    if last_seen <= now - SEEN_EVERY:
+        # Committed with the request (a refused request forgets it); a parallel one finds it done.
+        await repo.mark_seen(session_id, now, before=now - SEEN_EVERY)
     return principal_for(user, session_id)

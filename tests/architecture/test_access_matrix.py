@@ -22,13 +22,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.auth.clients import secret_digest
 from app.auth.enums import Role
 from app.auth.invitations import code_digest
-from app.auth.models import AccountInvitation, PartnerAgreement, PartnerClient, PartnerOrganisation
+from app.auth.models import (
+    AccountInvitation,
+    AuthSession,
+    PartnerAgreement,
+    PartnerClient,
+    PartnerOrganisation,
+)
 from app.care_leavers.care_history import EpisodeKind, LegalBasis
 from app.care_leavers.models import CareEpisode
 from app.core.clock import uk_today, utc_now
 from app.core.dates import birthday
 from app.core.settings import Settings
 from app.db.session import Database
+from app.devices.enums import DevicePlatform
+from app.devices.models import Device
 from app.entitlements import drafts, management
 from app.entitlements.schemas import EntitlementWrite
 from app.letters.models import StatusLetter
@@ -186,6 +194,31 @@ async def invitation_for_leaver_a1(session: AsyncSession, world: World) -> dict[
     return {}
 
 
+MATRIX_DEVICE = uuid.UUID("0193a1c2-7d4e-7f00-9c1b-2a3b4c5d6f10")
+
+
+async def device_of_leaver_a1(session: AsyncSession, world: World) -> dict[str, str]:
+    """A phone leaver_a1 registered from a sign-in of its own."""
+    leaver = world.users["leaver_a1"]
+    auth_session = AuthSession(user_id=leaver.id, expires_at=utc_now() + timedelta(days=1))
+    session.add(auth_session)
+    await session.flush()
+    assert leaver.local_authority_id is not None and leaver.care_leaver_id is not None
+    session.add(
+        Device(
+            id=MATRIX_DEVICE,
+            local_authority_id=leaver.local_authority_id,
+            care_leaver_id=leaver.care_leaver_id,
+            user_id=leaver.id,
+            session_id=auth_session.id,
+            name="Matrix phone",
+            platform=DevicePlatform.ANDROID,
+        )
+    )
+    await session.flush()
+    return {}
+
+
 def _offer_admin(status: int) -> dict[str, int]:
     """Only the city's administrators manage the city's offer: the county's get 403, not 404 (it is public)."""
     return only({"admin_city": status})
@@ -323,6 +356,25 @@ ENTRIES: dict[str, Entry] = {
             }
         ),
         lambda w: f"/v1/care-leavers/{w.id('p_a1')}/consents/district_council",
+    ),
+    # Devices: p_a1's phone (arranged) is revoked by leaver_a1 or the staff who may change p_a1's record.
+    "POST /v1/me/devices": Entry(
+        only(LEAVERS, 201), lambda w: "/v1/me/devices", body=lambda w, a: {"name": "Phone", "platform": "ios"}
+    ),
+    "GET /v1/me/devices": Entry(only(LEAVERS), lambda w: "/v1/me/devices"),
+    "DELETE /v1/me/devices/{device_id}": Entry(
+        only({"leaver_a1": 204, "leaver_a2": 404}),
+        lambda w: f"/v1/me/devices/{MATRIX_DEVICE}",
+        arrange=device_of_leaver_a1,
+    ),
+    "GET /v1/care-leavers/{care_leaver_id}/devices": Entry(
+        only(_staff_404({"pa_a1": 200, "pa_a2": 403, "manager_a": 200, "admin_city": 200})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/devices",
+    ),
+    "DELETE /v1/care-leavers/{care_leaver_id}/devices/{device_id}": Entry(
+        only(_staff_404({"pa_a1": 204, "pa_a2": 403, "manager_a": 204, "admin_city": 204})),
+        lambda w: f"/v1/care-leavers/{w.id('p_a1')}/devices/{MATRIX_DEVICE}",
+        arrange=device_of_leaver_a1,
     ),
     "POST /v1/care-leavers/{care_leaver_id}/account": Entry(
         only(_staff_404({"pa_a1": 201, "pa_a2": 403, "manager_a": 201, "admin_city": 201})),
