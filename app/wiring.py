@@ -13,6 +13,7 @@ from app.care_leavers import hooks
 from app.contacts.due_dates import refresh_after_records_change, refresh_council
 from app.decisions import service as decisions
 from app.entitlements import hooks as offer_hooks
+from app.notifications import service as notifications
 from app.pathway_plans.service import refresh_review_due
 
 # When a care-leaver record or its circumstances change (a new record, a corrected date of birth, a
@@ -24,10 +25,12 @@ RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
     refresh_review_due,
 )
 # When a council publishes a new version of its offer: its people's stored decisions, then their
-# next-contact dates (whether the council must keep in touch is one of those decisions).
+# next-contact dates (whether the council must keep in touch is one of those decisions), then a
+# notification to each of its young people that the offer changed.
 OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (
     decisions.recompute_council,
     refresh_council,
+    notifications.offer_published,
 )
 
 
