@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,10 @@ _NOTIFICATION: dict[str, Any] = {
     "created_at": "2026-12-04T10:15:00Z",
     "read_at": None,
 }
+
+
+# A time of day on the UK wall clock, hours and minutes.
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", examples=["21:00"])]
 
 
 class Subject(BaseModel):
@@ -45,8 +49,8 @@ class NotificationSettingsRead(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "quiet_from": "21:00:00",
-                    "quiet_until": "08:00:00",
+                    "quiet_from": "21:00",
+                    "quiet_until": "08:00",
                     "birthday_month_message": True,
                     "etag": '"notification-settings.1"',
                 }
@@ -54,8 +58,10 @@ class NotificationSettingsRead(BaseModel):
         }
     )
 
-    quiet_from: time = Field(description="Pushes wait from this time (UK time) ...")
-    quiet_until: time = Field(description="... until this time; the same time twice means no quiet hours")
+    quiet_from: ClockTime = Field(description="Pushes wait from this time (UK time, HH:MM) ...")
+    quiet_until: ClockTime = Field(
+        description="... until this time; the same time twice means no quiet hours"
+    )
     birthday_month_message: bool = Field(
         description="Care leavers aged 21 to 24 get the 21Plus birthday-month message"
     )
@@ -65,12 +71,10 @@ class NotificationSettingsRead(BaseModel):
 class NotificationSettingsUpdate(InputModel):
     model_config = ConfigDict(
         json_schema_extra={
-            "examples": [
-                {"quiet_from": "21:00:00", "quiet_until": "08:00:00", "birthday_month_message": True}
-            ]
+            "examples": [{"quiet_from": "21:00", "quiet_until": "08:00", "birthday_month_message": True}]
         }
     )
 
-    quiet_from: time
-    quiet_until: time
+    quiet_from: ClockTime
+    quiet_until: ClockTime
     birthday_month_message: bool

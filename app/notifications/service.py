@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -226,8 +226,8 @@ def _etag(settings: NotificationSettings) -> str:
 
 def _settings_read(settings: NotificationSettings) -> NotificationSettingsRead:
     return NotificationSettingsRead(
-        quiet_from=settings.quiet_from,
-        quiet_until=settings.quiet_until,
+        quiet_from=settings.quiet_from.strftime("%H:%M"),
+        quiet_until=settings.quiet_until.strftime("%H:%M"),
         birthday_month_message=settings.birthday_month_message,
         etag=_etag(settings),
     )
@@ -259,7 +259,8 @@ async def update_settings(
 ) -> NotificationSettingsRead:
     settings = await _settings(session, principal)
     require_if_match(if_match, _etag(settings), what="the notification settings")
-    settings.quiet_from, settings.quiet_until = body.quiet_from, body.quiet_until
+    settings.quiet_from = time.fromisoformat(body.quiet_from)
+    settings.quiet_until = time.fromisoformat(body.quiet_until)
     settings.birthday_month_message = body.birthday_month_message
     settings.revision += 1
     settings.updated_at, settings.updated_by = utc_now(), principal.user_id

@@ -115,6 +115,8 @@ ADMIN_ONLY = [
     "get_spending_report",
     "get_claim_settings",
     "put_claim_settings",
+    "get_notification_settings",
+    "put_notification_settings",
     # Webhooks: a council's admin or a partner (no adviser), and replay the admin alone.
     "create_webhook_subscription",
     "list_webhook_subscriptions",
@@ -149,6 +151,8 @@ LEAVER_ONLY = [
     "issue_my_status_letter",
     "list_my_status_letters",
     "get_my_council_tax",
+    "list_my_notifications",
+    "read_my_notification",
 ]
 
 

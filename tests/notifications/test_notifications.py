@@ -54,8 +54,8 @@ async def set_quiet_hours(
     current = await client.get("/v1/notification-settings", headers=admin)
     assert current.status_code == 200, current.text
     body = {
-        "quiet_from": start.isoformat(),
-        "quiet_until": end.isoformat(),
+        "quiet_from": start.strftime("%H:%M"),
+        "quiet_until": end.strftime("%H:%M"),
         "birthday_month_message": birthday,
     }
     put = await client.put(
