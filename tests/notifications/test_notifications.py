@@ -186,7 +186,7 @@ async def test_a_new_personal_adviser_is_named_to_the_young_person(
 
 
 async def test_a_published_offer_notifies_each_young_person_of_the_council_in_one_insert(
-    client: httpx.AsyncClient, world: World, me: Me, count_queries: list[str]
+    client: httpx.AsyncClient, session: AsyncSession, world: World, me: Me, count_queries: list[str]
 ) -> None:
     admin = world.headers("admin_city")
     await subscribe(client, admin)
@@ -204,9 +204,11 @@ async def test_a_published_offer_notifies_each_young_person_of_the_council_in_on
     assert len(inserts) == 1 and "SELECT" in inserts[0].upper()
 
     number = published.json()["version"]
-    for person in ("leaver_a1", "leaver_a2"):
-        [found] = await mine(client, world.headers(person))
+    for account, person in (("leaver_a1", "p_a1"), ("leaver_a2", "p_a2")):
+        [found] = await mine(client, world.headers(account))
         assert found["kind"] == "offer_changed"
+        [(data, _)] = await pushes(session, found["id"])  # one push each, from the multi-row INSERT
+        assert data["kind"] == "offer_changed" and data["care_leaver_id"] == str(world.id(person))
         assert (
             f"Nottingham City Council has published a new version of its Local Offer for care leavers "
             f"(version {number})." in found["body"]
