@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -26,6 +28,7 @@ from app.decisions.service import BATCH, recompute_council, refresh_people
 from app.demo.loader import demo_steps, load_demo_data
 from app.letters import keys as letter_keys
 from app.local_authorities.repository import LocalAuthorityRepository
+from app.notifications import service as notification_service
 from app.partners import notices
 from app.partners.months import Period
 from app.partners.service import parse_month
@@ -177,6 +180,41 @@ def council_tax_notices(
 
     total = asyncio.run(_in_unit_of_work(settings, work))
     console.print(f"[green]{total} council-tax notices recorded for the webhook worker.[/green]")
+
+
+@cli.command()
+def notifications(
+    on: Annotated[str | None, typer.Option(help="YYYY-MM-DD, UK date; today if not given")] = None,
+) -> None:
+    """Notify young people of what is due: a pathway plan review within two weeks, one of their own plan
+    actions within three days, and the 21Plus birthday-month message where the council sends it. Run it
+    daily from a scheduler (cron, a Kubernetes CronJob), e.g. at 00:15 UK time: each notification is made
+    once however often it runs (a missed day is caught up by the next), and pushes wait until the
+    council's quiet hours end (08:00 unless it sets its own)."""
+    settings = get_settings()
+    try:
+        day = date.fromisoformat(on) if on else uk_today()
+    except ValueError:
+        console.print(f"[red]{on!r} is not a date (YYYY-MM-DD).[/red]")
+        raise typer.Exit(code=2) from None
+    made: Counter[str] = Counter()
+
+    async def work(session: AsyncSession) -> int:
+        found = await notification_service.councils(session)
+        with Progress(TextColumn("{task.description}"), BarColumn(), console=console) as progress:
+            task = progress.add_task(f"Notifications due on {day.isoformat()}", total=len(found))
+            for council in found:
+                counts = await notification_service.notify_due(session, council, day)
+                progress.update(task, advance=1, description=f"{council.name}: {counts.total()} made")
+                made.update(counts)
+        return made.total()
+
+    total = asyncio.run(_in_unit_of_work(settings, work))
+    console.print(
+        f"[green]{total} notifications made[/green] for {day.isoformat()}: "
+        + ", ".join(f"{n} {what}" for what, n in made.items())
+        + "."
+    )
 
 
 @cli.command("demo-data")

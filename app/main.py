@@ -44,6 +44,7 @@ from app.letters.router import jwks_router as letter_keys_router
 from app.letters.router import public_router as status_letters_public_router
 from app.letters.router import router as status_letters_router
 from app.local_authorities.router import router as local_authorities_router
+from app.notifications.router import router as notifications_router
 from app.partners.router import me_router as council_tax_me_router
 from app.partners.router import record_router as council_tax_record_router
 from app.partners.router import reports_router as council_tax_reports_router
@@ -82,6 +83,7 @@ ROUTERS = [
     council_tax_me_router,
     sync_router,
     council_tax_reports_router,
+    notifications_router,
     accounts_router,
     devices_router,
     partner_clients_router,

@@ -13,6 +13,7 @@ from app.entitlements import models as _entitlements  # noqa: F401
 from app.events import models as _events  # noqa: F401
 from app.letters import models as _letters  # noqa: F401
 from app.local_authorities import models as _local_authorities  # noqa: F401
+from app.notifications import models as _notifications  # noqa: F401
 from app.partners import models as _partners  # noqa: F401
 from app.pathway_plans import models as _pathway_plans  # noqa: F401
 from app.sync import models as _sync  # noqa: F401

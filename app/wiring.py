@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from app.care_leavers import hooks
 from app.contacts.due_dates import refresh_after_records_change, refresh_council
+from app.db import changes
 from app.decisions import service as decisions
 from app.entitlements import hooks as offer_hooks
+from app.notifications import service as notifications
 from app.pathway_plans.service import refresh_review_due
 from app.sync import tracking as sync
 
@@ -26,10 +28,12 @@ RECORD_CHANGE_SUBSCRIBERS: tuple[hooks.RecordsChanged, ...] = (
     sync.records_changed,
 )
 # When a council publishes a new version of its offer: its people's stored decisions, then their
-# next-contact dates (whether the council must keep in touch is one of those decisions).
+# next-contact dates (whether the council must keep in touch is one of those decisions), then a
+# notification to each of its young people that the offer changed.
 OFFER_PUBLISHED_SUBSCRIBERS: tuple[offer_hooks.OfferPublished, ...] = (
     decisions.recompute_council,
     refresh_council,
+    notifications.offer_published,
     sync.offer_published,
 )
 
@@ -39,3 +43,4 @@ def wire() -> None:
     hooks.subscribe(RECORD_CHANGE_SUBSCRIBERS)
     offer_hooks.subscribe(OFFER_PUBLISHED_SUBSCRIBERS)
     sync.install()  # and every flush of a row about a young person marks their sync view stale
+    changes.subscribe((sync.records_changed,))  # as do rows written without the ORM

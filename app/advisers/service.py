@@ -47,6 +47,8 @@ from app.db.pagination import Position, Window
 from app.db.session import insert_or_raise
 from app.local_authorities.models import LocalAuthority
 from app.local_authorities.repository import LocalAuthorityRepository
+from app.notifications import wording
+from app.notifications.service import notify
 from app.pathway_plans.service import plan_summaries
 
 
@@ -222,6 +224,10 @@ async def allocate_adviser(
     session.add(allocation)
     await session.flush()
     await hooks.record_changed(session, person.id)  # contact is due from the allocation
+    await notify(
+        session, person.local_authority_id, person.id,
+        wording.adviser_changed(allocation.id, adviser.display_name, started_on),
+    )  # fmt: skip
     await record_about(
         session,
         principal.as_actor(),

@@ -114,6 +114,12 @@ TAGS: list[dict[str, str]] = [
         "district's list changed), signed Standard Webhooks style, delivered at least once with backoff; "
         "receivers de-duplicate on `webhook-id`. What gives up is a dead letter a council admin can replay.",
     },
+    {
+        "name": "Notifications",
+        "description": "What the app tells a young person (a claim decided, an exemption confirmed, a new "
+        "adviser, a new offer, a review or an action due, the 21Plus birthday message), also pushed through "
+        "the council's gateway as `notification.created` webhooks, held in its quiet hours.",
+    },
     {"name": "Accounts", "description": "Accounts, teams and partner organisations (administrators)."},
     {"name": "Audit", "description": "Who looked at or changed whose data. Append-only."},
     {"name": "Operations", "description": "Liveness and readiness for load balancers and orchestrators."},

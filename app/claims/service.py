@@ -55,6 +55,8 @@ from app.db.idempotency import fingerprint, run_once
 from app.entitlements.enums import ProviderKind
 from app.events.enums import EventType
 from app.events.outbox import emit
+from app.notifications import wording
+from app.notifications.service import notify
 from app.pathway_plans.models import PathwayPlan, PlanAction
 
 RESOURCE = "claim"
@@ -402,6 +404,10 @@ async def approve_claim(session: AsyncSession, principal: Principal, claim_id: u
     claim.status = ClaimStatus.APPROVED
     claim.approved_at, claim.approved_by, claim.approved_pence = now, principal.user_id, claim.total_pence
     _touch(claim)
+    await notify(
+        session, claim.local_authority_id, claim.care_leaver_id,
+        wording.claim_approved(claim.id, claim.purpose, format_pence(claim.total_pence)),
+    )  # fmt: skip
     await audit(
         session, principal, AuditAction.UPDATE, loaded.person, claim.id,
         details={"status": "approved", "committed_pence": claim.total_pence},
@@ -428,6 +434,10 @@ async def decline_claim(
     claim.status = ClaimStatus.DECLINED
     claim.declined_at, claim.declined_by, claim.decline_reason = utc_now(), principal.user_id, reason
     _touch(claim)
+    await notify(
+        session, claim.local_authority_id, claim.care_leaver_id,
+        wording.claim_declined(claim.id, claim.purpose, reason),
+    )  # fmt: skip
     await audit(
         session, principal, AuditAction.UPDATE, loaded.person, claim.id, details={"status": "declined"}
     )

@@ -14,6 +14,10 @@ class EventType(StrEnum):
     COUNCIL_TAX_LIST_CHANGED = "council_tax.list_changed"  # {"billing_authority_gss", "month"}
     COUNCIL_TAX_CONFIRMATION_DUE = "council_tax.confirmation_due"  # {"billing_authority_gss", "month"}
     STATUS_LETTER_REVOKED = "status_letter.revoked"  # {"letter_id"}
+    # For the council's push gateway (its own subscription), which sends it to the young person's phone:
+    # {"notification_id", "kind", "title", "care_leaver_id"}. The title is the kind's fixed wording (no
+    # name, amount or date in it); the body stays here, read by the app with the young person's token.
+    NOTIFICATION_CREATED = "notification.created"
 
 
 class Audience(StrEnum):
@@ -27,6 +31,7 @@ AUDIENCE: dict[EventType, Audience] = {
     EventType.COUNCIL_TAX_LIST_CHANGED: Audience.PARTNER,
     EventType.COUNCIL_TAX_CONFIRMATION_DUE: Audience.PARTNER,
     EventType.STATUS_LETTER_REVOKED: Audience.PARTNER,
+    EventType.NOTIFICATION_CREATED: Audience.COUNCIL,
 }
 
 # The keys each event's `data` holds (and nothing else): checked when an event is emitted.
@@ -36,6 +41,7 @@ PAYLOAD_KEYS: dict[EventType, frozenset[str]] = {
     EventType.COUNCIL_TAX_LIST_CHANGED: frozenset({"billing_authority_gss", "month"}),
     EventType.COUNCIL_TAX_CONFIRMATION_DUE: frozenset({"billing_authority_gss", "month"}),
     EventType.STATUS_LETTER_REVOKED: frozenset({"letter_id"}),
+    EventType.NOTIFICATION_CREATED: frozenset({"notification_id", "kind", "title", "care_leaver_id"}),
 }
 
 

@@ -23,6 +23,8 @@ from app.care_leavers.errors import CareLeaverNotFound
 from app.care_leavers.service import read_person
 from app.core.clock import uk_today, utc_now
 from app.core.errors import Forbidden, InvalidInput, field_error
+from app.notifications import wording
+from app.notifications.service import notify
 from app.partners import months
 from app.partners.enums import ConfirmationOutcome
 from app.partners.models import CouncilTaxConfirmation
@@ -95,6 +97,12 @@ async def put_confirmation(
     else:
         return read_of(found, authority.name), etag(found)  # the same statement again changes nothing
     await session.flush()
+    if found.outcome is ConfirmationOutcome.APPLIED and found.applied_from is not None:
+        # Once per confirmation and date: a corrected account reference says nothing new to them.
+        await notify(
+            session, found.local_authority_id, care_leaver_id,
+            wording.exemption_confirmed(found.id, authority.name, found.applied_from),
+        )  # fmt: skip
     person = (await repo.people([care_leaver_id]))[care_leaver_id]
     await record_about(
         session,

@@ -31,6 +31,7 @@ from app.db.pagination import Position, Window
 from app.decisions import report
 from app.entitlements.published import CurrentOffers, PublishedOffer
 from app.entitlements.service import get_offer
+from app.notifications.service import list_for_person
 from app.partners.confirmations import my_council_tax
 from app.pathway_plans import service as plans
 from app.pathway_plans.enums import ActionStatus
@@ -38,6 +39,7 @@ from app.pathway_plans.errors import PlanNotFound
 
 T = TypeVar("T")
 PAGE = 200
+NOTIFICATIONS = 100  # the latest kept on the phone; older ones fall off as tombstones
 
 
 class ItemType(StrEnum):
@@ -55,6 +57,7 @@ class ItemType(StrEnum):
     CONSENT = "consent"  # what they agreed to share, and with whom (withdrawn: a tombstone)
     COUNCIL_TAX = "council_tax"  # what the billing authorities did (id: "council_tax")
     OFFER = "offer"  # their council's published offer (id: the council's GSS code)
+    NOTIFICATION = "notification"  # the latest notifications, read or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,8 @@ async def build(session: AsyncSession, principal: Principal, offers: CurrentOffe
     ]
     council_tax = [t.model_dump(mode="json") for t in await my_council_tax(session, principal)]
     items.append(item(ItemType.COUNCIL_TAX, "council_tax", {"billing_authorities": council_tax}))
+    latest = (await list_for_person(session, me))[:NOTIFICATIONS]  # the sync's own event audits the read
+    items += [item(ItemType.NOTIFICATION, n.id, n) for n in latest]
     offer = await offer_of(session, principal, offers)
     items.append(Item(ItemType.OFFER, offer.pointer.gss_code, None, offer.etag.strip('"')))
     return items

@@ -52,9 +52,9 @@ def test_if_match_is_optional_only_where_we_decided_so() -> None:
 
 
 def test_the_changes_are_the_ones_we_know() -> None:
-    """Contact amendments, offer-draft, pathway-plan, care-episode, draft-claim and claim-settings changes;
-    their header says it is needed."""
-    assert len(CHANGES) == 15, CHANGES
+    """Contact amendments, offer-draft, pathway-plan, care-episode, draft-claim, claim-settings and
+    notification-settings changes; their header says it is needed."""
+    assert len(CHANGES) == 16, CHANGES
     spec = json.loads((ROOT / "openapi" / "openapi.json").read_text())
     for operation in CHANGES:
         method, path = operation.split(" ", 1)

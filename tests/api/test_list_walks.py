@@ -8,6 +8,7 @@ lists come from the app's OpenAPI (every GET with a `cursor`), so a new list wit
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +33,8 @@ from app.core.clock import uk_today, utc_now
 from app.letters.models import StatusLetter
 from app.local_authorities.enums import AuthorityKind
 from app.local_authorities.models import LocalAuthority
+from app.notifications.enums import NotificationKind, SubjectType
+from app.notifications.models import Notification
 from app.pathway_plans.enums import PlanStatus
 from tests.support import factories as f
 from tests.support.plans import plan_version
@@ -310,6 +313,26 @@ async def claims_together(session: AsyncSession, w: World) -> None:
     await session.flush()
 
 
+async def notifications(session: AsyncSession, w: World) -> None:
+    """Seven of p_a1's at one instant (ties split by id) and one of p_a2's, which the walk never shows."""
+    for person, count in (("p_a1", 7), ("p_a2", 1)):
+        for n in range(count):
+            session.add(
+                Notification(
+                    local_authority_id=w.people[person].local_authority_id,
+                    care_leaver_id=w.id(person),
+                    kind=NotificationKind.OFFER_CHANGED,
+                    title="Your council's Local Offer has changed",
+                    body="A new version.",
+                    subject_type=SubjectType.OFFER_VERSION,
+                    subject_id=uuid.uuid4(),
+                    dedupe_key=f"walk:{n}",
+                    created_at=AT,
+                )
+            )
+    await session.flush()
+
+
 def p_a1(path: str) -> Callable[[World], str]:
     return lambda w: path.format(id=w.id("p_a1"))
 
@@ -338,6 +361,7 @@ WALKS = [
     Walk("list_contacts", "pa_a1", p_a1("/v1/care-leavers/{id}/contacts"), contacts),
     Walk("list_my_contacts", "leaver_a1", lambda _w: "/v1/me/contacts", contacts),
     Walk("list_my_call_backs", "leaver_a1", lambda _w: "/v1/me/contact-requests", call_backs),
+    Walk("list_my_notifications", "leaver_a1", lambda _w: "/v1/me/notifications", notifications),
     Walk("list_call_backs", "pa_a1", p_a1("/v1/care-leavers/{id}/contact-requests"), call_backs),
     Walk("list_overdue_contacts", "admin_city", lambda _w: "/v1/contacts/overdue", overdue),
     Walk("list_pathway_plan_versions", "pa_a1", p_a1("/v1/care-leavers/{id}/pathway-plans"), plan_history),

@@ -115,6 +115,8 @@ ADMIN_ONLY = [
     "get_spending_report",
     "get_claim_settings",
     "put_claim_settings",
+    "get_notification_settings",
+    "put_notification_settings",
     # Webhooks: a council's admin or a partner (no adviser), and replay the admin alone.
     "create_webhook_subscription",
     "list_webhook_subscriptions",
@@ -153,6 +155,8 @@ LEAVER_ONLY = [
     "push_my_changes",
     "register_my_device",
     "list_my_devices",
+    "list_my_notifications",
+    "read_my_notification",
 ]
 # These end a sign-in by design (a revoked device's next request is 401): fuzzed, they could end the very
 # session the run signs in with, and the run would see its own token refused. tests/devices covers them.

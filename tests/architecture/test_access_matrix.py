@@ -40,6 +40,8 @@ from app.devices.models import Device
 from app.entitlements import drafts, management
 from app.entitlements.schemas import EntitlementWrite
 from app.letters.models import StatusLetter
+from app.notifications import wording
+from app.notifications.service import notify
 from app.pathway_plans.views import etag
 from tests.support import factories
 from tests.support.claims import add_claims
@@ -951,6 +953,19 @@ ENTRIES: dict[str, Entry] = {
         },
         headers=lambda w, a: {"If-Match": '"claim-settings.1"'},
     ),
+    "GET /v1/notification-settings": Entry(only(ADMINS), lambda w: "/v1/notification-settings"),
+    "PUT /v1/notification-settings": Entry(
+        only(ADMINS),
+        lambda w: "/v1/notification-settings",
+        body=lambda w, a: {"quiet_from": "22:00", "quiet_until": "07:00", "birthday_month_message": False},
+        headers=lambda w, a: {"If-Match": '"notification-settings.1"'},
+    ),
+    # A young person's own notifications (notification_a1 is p_a1's): another's id is 404.
+    "GET /v1/me/notifications": Entry(only(LEAVERS), lambda w: "/v1/me/notifications"),
+    "POST /v1/me/notifications/{notification_id}/read": Entry(
+        only({"leaver_a1": 200, "leaver_a2": 404}),
+        lambda w: f"/v1/me/notifications/{w.ids['notification_a1']}/read",
+    ),
     # Webhooks (tests/support/webhooks.py): a council's admin reaches the council's own subscriptions and its
     # partners'; a partner its own; everyone else may never call them. Only an admin replays a dead letter.
     "POST /v1/webhook-subscriptions": Entry(
@@ -1024,6 +1039,11 @@ async def matrix_world(session: AsyncSession, settings: Settings) -> World:
     await session.flush()
     w.ids["letter_a1"] = letter.id
     await add_webhooks(session, settings.signing_key, w)
+    person = w.people["p_a1"]
+    message = wording.adviser_changed(uuid.uuid4(), "Sam Adviser", uk_today())
+    found = await notify(session, person.local_authority_id, person.id, message)
+    assert found is not None
+    w.ids["notification_a1"] = found
     return w
 
 

@@ -197,3 +197,55 @@ async def test_withdrawn_consent_arrives_as_a_tombstone(client: httpx.AsyncClien
     received = await app.pull()
     assert {"type": "consent", "id": consent["id"], "deleted": True} in received
     assert app.of_type("consent") == []
+
+
+async def test_notifications_arrive_and_their_reading_syncs(client: httpx.AsyncClient, world: World) -> None:
+    app = OfflineApp(client, world.headers("leaver_a1"))
+    await app.pull()
+    assert app.of_type("notification") == []
+    allocated = await client.post(
+        f"/v1/care-leavers/{world.id('p_a1')}/adviser-allocations",
+        json={
+            "adviser_id": str(world.users["pa_a2"].id),
+            "started_on": (utc_now() + timedelta(days=2)).date().isoformat(),
+        },
+        headers=world.headers("manager_a"),
+    )
+    assert allocated.status_code == 201, allocated.text
+    await app.pull()
+    [notice] = app.of_type("notification")
+    assert notice["data"]["kind"] == "adviser_changed" and notice["data"]["read_at"] is None
+    # Read on another phone (or online): the next sync says so (the reading is written without the ORM).
+    read = await client.post(f"/v1/me/notifications/{notice['id']}/read", headers=app.headers)
+    assert read.status_code == 200, read.text
+    received = await app.pull()
+    assert [(i["type"], i["id"]) for i in received] == [("notification", notice["id"])]
+    assert app.items[("notification", notice["id"])]["data"]["read_at"] is not None
+
+
+async def test_a_small_page_walks_every_item_once(client: httpx.AsyncClient, world: World) -> None:
+    whole = OfflineApp(client, world.headers("leaver_a1"))
+    await whole.pull()
+    paged = OfflineApp(client, world.headers("leaver_a1"))
+    pages = 0
+    while True:
+        params = {"limit": 2} if paged.cursor is None else {"limit": 2, "cursor": paged.cursor}
+        page = (await client.get("/v1/me/sync", params=params, headers=paged.headers)).json()
+        pages += 1
+        for entry in page["items"]:
+            assert (entry["type"], entry["id"]) not in paged.items
+            paged.items[(entry["type"], entry["id"])] = entry
+        paged.cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    assert pages > 2
+    assert paged.items == whole.items
+
+
+async def test_an_old_or_foreign_cursor_answers_410(client: httpx.AsyncClient, world: World) -> None:
+    app = OfflineApp(client, world.headers("leaver_a1"))
+    await app.pull()
+    ahead = await client.get("/v1/me/sync", params={"cursor": "czE6OTk5OTk5"}, headers=app.headers)
+    assert (ahead.status_code, ahead.json()["code"]) == (410, "sync.cursor_expired")
+    junk = await client.get("/v1/me/sync", params={"cursor": "not-a-cursor"}, headers=app.headers)
+    assert (junk.status_code, junk.json()["code"]) == (422, "sync.invalid_cursor")
