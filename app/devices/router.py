@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
+from app.api.conditional import IfNoneMatch, PrivateRead
 from app.api.deps import SessionDep
 from app.api.problems import problem_responses
 from app.auth.deps import CareLeaverSelf, Staff
@@ -38,11 +39,21 @@ async def register_my_device(
     return device
 
 
-@router.get("/me/devices", summary="My devices", responses=problem_responses(401, 403))
-async def list_my_devices(principal: CareLeaverSelf, session: SessionDep) -> list[DeviceRead]:
+MY_DEVICES = PrivateRead(list[DeviceRead])
+
+
+@router.get(
+    "/me/devices",
+    summary="My devices",
+    response_model=list[DeviceRead],
+    responses={**MY_DEVICES.doc(), **problem_responses(401, 403)},
+)
+async def list_my_devices(
+    principal: CareLeaverSelf, session: SessionDep, if_none_match: IfNoneMatch = None
+) -> Response:
     """Every phone you signed in on and registered, newest first (the latest 100), with the one asking
     marked `this_device`. Revoke one you lost or no longer use."""
-    return await service.list_own_devices(session, principal)
+    return MY_DEVICES.answer(await service.list_own_devices(session, principal), if_none_match)
 
 
 @router.delete(

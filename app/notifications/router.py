@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
-from app.api.conditional import if_match_header
+from app.api.conditional import IfNoneMatch, PrivateRead, if_match_header
 from app.api.deps import SessionDep
 from app.api.pagination import CursorQuery, LimitQuery, Page, open_list
 from app.api.problems import problem_responses
@@ -19,7 +19,15 @@ from app.notifications.schemas import NotificationRead, NotificationSettingsRead
 router = APIRouter(prefix="/v1", tags=["Notifications"])
 
 
-@router.get("/me/notifications", summary="My notifications", responses=problem_responses(401, 403))
+MY_NOTIFICATIONS = PrivateRead(Page[NotificationRead])
+
+
+@router.get(
+    "/me/notifications",
+    summary="My notifications",
+    response_model=Page[NotificationRead],
+    responses={**MY_NOTIFICATIONS.doc(), **problem_responses(401, 403)},
+)
 async def list_my_notifications(
     request: Request,
     response: Response,
@@ -27,12 +35,13 @@ async def list_my_notifications(
     session: SessionDep,
     limit: LimitQuery = 25,
     cursor: CursorQuery = None,
-) -> Page[NotificationRead]:
+    if_none_match: IfNoneMatch = None,
+) -> Response:
     """Newest first: what happened (a claim decided, a new adviser, a review coming up) and whether you
     have read it. The same notifications are pushed to your phone, outside your council's quiet hours."""
     listing = open_list(request, principal.user_id, cursor)
     window = await service.list_my_notifications(session, principal, limit=limit, cursor=listing.after)
-    return listing.page(response, window, limit)
+    return MY_NOTIFICATIONS.answer(listing.page(response, window, limit), if_none_match, response)
 
 
 @router.post(

@@ -88,6 +88,17 @@ READS: dict[str, Read] = {
         Change("PUT /v1/council-tax-exemptions/{care_leaver_id}/confirmation", "partner_ash"),
         so_they_differ=Change("PUT /v1/council-tax-exemptions/{care_leaver_id}/confirmation", "partner_ash"),
     ),
+    "GET /v1/me/devices": Read(
+        "leaver_a1",
+        "leaver_a2",
+        Change("POST /v1/me/devices", "leaver_a1"),
+        so_they_differ=Change("POST /v1/me/devices", "leaver_a1"),
+    ),
+    "GET /v1/me/notifications": Read(
+        "leaver_a1",
+        "leaver_a2",
+        Change("POST /v1/care-leavers/{care_leaver_id}/adviser-allocations", "manager_a"),
+    ),
     "GET /v1/me/access-log": Read(
         "leaver_a1",
         "leaver_a2",
