@@ -32,6 +32,7 @@ from app.notifications import service as notification_service
 from app.partners import notices
 from app.partners.months import Period
 from app.partners.service import parse_month
+from app.sync import service as sync
 from app.wiring import wire
 
 cli = typer.Typer(help="Local Offer API management commands.", no_args_is_help=True, add_completion=False)
@@ -250,8 +251,8 @@ def demo_data() -> None:
 def prune() -> None:
     """Delete what is no longer needed: idempotency keys older than 24 hours (30 days for money: claims
     and payments), sign-in failure counts nobody has added to for LOCAL_OFFER_SIGN_IN_FORGET_MINUTES,
-    used, replaced or expired invitations, and the ids of expired signed client assertions. Safe to run
-    at any time, e.g. daily."""
+    used, replaced or expired invitations, the ids of expired signed client assertions, and the offline
+    sync's pushed change ids and tombstones after 30 days. Safe to run at any time, e.g. daily."""
     settings = get_settings()
     counts: dict[str, int] = {}
 
@@ -261,6 +262,7 @@ def prune() -> None:
         counts["stale sign-in throttle rows"] = await throttle.prune(session, settings, now)
         counts["spent or expired invitations"] = await invitations.prune(session, now)
         counts["expired client assertion ids"] = await clients.prune(session, now)
+        counts["sync change ids and tombstones older than 30 days"] = await sync.prune(session, now)
         return sum(counts.values())
 
     asyncio.run(_in_unit_of_work(settings, work))

@@ -13,11 +13,13 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.clock import utc_now
 from app.pathway_plans.models import ActionUpdate, PlanComment
+from app.sync import service as sync
+from app.sync.models import SyncItem
 from tests.pathway_plans.support import authorised_plan
 from tests.support.world import World
 
@@ -249,3 +251,29 @@ async def test_an_old_or_foreign_cursor_answers_410(client: httpx.AsyncClient, w
     assert (ahead.status_code, ahead.json()["code"]) == (410, "sync.cursor_expired")
     junk = await client.get("/v1/me/sync", params={"cursor": "not-a-cursor"}, headers=app.headers)
     assert (junk.status_code, junk.json()["code"]) == (422, "sync.invalid_cursor")
+
+
+async def test_after_pruning_a_cursor_from_before_a_forgotten_tombstone_answers_410(
+    client: httpx.AsyncClient, world: World, session: AsyncSession
+) -> None:
+    person, pa = world.id("p_a1"), world.headers("pa_a1")
+    given = await client.post(
+        f"/v1/care-leavers/{person}/consents", json={"recipient": "district_council"}, headers=pa
+    )
+    assert given.status_code == 201, given.text
+    app = OfflineApp(client, world.headers("leaver_a1"))
+    await app.pull()
+    old_cursor = app.cursor
+    await client.delete(f"/v1/care-leavers/{person}/consents/district_council", headers=pa)
+    await app.pull()  # the tombstone is made, and this phone has it
+    # 31 days on, the tombstone is forgotten: a phone that never came back must start again.
+    await session.execute(
+        update(SyncItem).where(SyncItem.deleted.is_(True)).values(changed_at=utc_now() - timedelta(days=31))
+    )
+    assert await sync.prune(session, utc_now()) >= 1
+    stale = await client.get("/v1/me/sync", params={"cursor": old_cursor}, headers=app.headers)
+    assert (stale.status_code, stale.json()["code"]) == (410, "sync.cursor_expired")
+    current = await client.get("/v1/me/sync", params={"cursor": app.cursor}, headers=app.headers)
+    assert current.status_code == 200 and current.json()["items"] == []
+    again = await client.get("/v1/me/sync", headers=app.headers)  # the documented way back
+    assert again.status_code == 200 and again.json()["snapshot"] is True
