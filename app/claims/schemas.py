@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints,
 from pydantic.config import JsonDict
 
 from app.claims.enums import ClaimStatus, PaymentMethod, RequestedBy
-from app.core.schemas import InputModel, IsoDate
+from app.core.schemas import Flag, InputModel, IsoDate
 from app.core.types import format_pence
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -185,7 +185,7 @@ class ClaimCreate(InputModel):
     pathway_plan_action_id: uuid.UUID | None = Field(
         default=None, description="The action in the current pathway plan this claim carries out"
     )
-    submit: bool = Field(default=False, description="Submit it now instead of keeping a draft")
+    submit: Flag = Field(default=False, description="Submit it now instead of keeping a draft")
 
     @model_validator(mode="after")
     def _payee_for_supplier(self) -> ClaimCreate:

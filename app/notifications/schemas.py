@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.schemas import InputModel
+from app.core.schemas import Flag, InputModel
 from app.notifications.enums import NotificationKind, SubjectType
 
 _NOTIFICATION: dict[str, Any] = {
@@ -77,4 +77,4 @@ class NotificationSettingsUpdate(InputModel):
 
     quiet_from: ClockTime
     quiet_until: ClockTime
-    birthday_month_message: bool
+    birthday_month_message: Flag
