@@ -24,8 +24,13 @@ class SyncRepository:
 
     async def lock_state(self, care_leaver_id: uuid.UUID) -> SyncState:
         """The young person's state, locked for a rebuild (created on their first sync)."""
+        # populate_existing: an unlocked read earlier in this transaction may have loaded the row; what
+        # another pull committed while this one waited for the lock (a new high_seq) must replace it.
         found = await self.session.scalar(
-            select(SyncState).where(SyncState.care_leaver_id == care_leaver_id).with_for_update()
+            select(SyncState)
+            .where(SyncState.care_leaver_id == care_leaver_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
         if found is not None:
             return found

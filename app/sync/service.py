@@ -103,8 +103,16 @@ async def fresh_state(
             return state
     state = await repository.lock_state(me)
     if state.stale or state.built_on != today:
-        await repository.apply(state, await snapshot.build(session, principal, offers), today, utc_now())
+        await rebuild(session, principal, offers, state)
     return state
+
+
+async def rebuild(
+    session: AsyncSession, principal: Principal, offers: CurrentOffers | None, state: SyncState
+) -> None:
+    """Compare the young person's view now with what was sent, item by item (their state locked)."""
+    snapshot_now = await snapshot.build(session, principal, offers)
+    await SyncRepository(session).apply(state, snapshot_now, uk_today(), utc_now())
 
 
 async def pull(
@@ -264,8 +272,7 @@ async def push(
             id=change.id, care_leaver_id=me, fingerprint=fingerprint, result={}
         )
     if applied:
-        state.stale = True
-        await fresh_state(session, principal, offers, lock=True)
+        await rebuild(session, principal, offers, state)  # still locked: the applied items' new versions
         known = await repository.items(me)
         for index, change, (kind, item_id) in applied:
             row = known.get((kind.value, item_id))
