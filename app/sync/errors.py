@@ -17,3 +17,10 @@ class CursorExpired(DomainError):
 class InvalidSyncCursor(InvalidInput):
     code = "sync.invalid_cursor"
     title = "Not a sync cursor"
+
+
+class ChangeIdReused(InvalidInput):
+    """A push's change carries an id already used for a different change (answered in its result)."""
+
+    code = "sync.change_id_reused"
+    title = "Change id already used"

@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.sync.models import SyncItem, SyncState
@@ -108,9 +109,10 @@ class SyncRepository:
         return changed
 
 
-async def mark_stale(session: AsyncSession, care_leaver_ids: Sequence[uuid.UUID]) -> None:
-    """Their views may be out of date: the next sync builds them again (in the caller's transaction)."""
-    if care_leaver_ids:
+async def mark_stale(session: AsyncSession, care_leaver_ids: Sequence[uuid.UUID] | Select[Any]) -> None:
+    """Their views may be out of date: the next sync builds them again (in the caller's transaction).
+    `care_leaver_ids`: the ids, or a SELECT of them (a council's people)."""
+    if isinstance(care_leaver_ids, Select) or care_leaver_ids:
         await session.execute(
             update(SyncState)
             .where(SyncState.care_leaver_id.in_(care_leaver_ids), SyncState.stale.is_(False))

@@ -30,7 +30,7 @@ from app.core.errors import DomainError
 from app.entitlements.published import CurrentOffers
 from app.pathway_plans import progress
 from app.sync import snapshot
-from app.sync.errors import CursorExpired, InvalidSyncCursor
+from app.sync.errors import ChangeIdReused, CursorExpired, InvalidSyncCursor
 from app.sync.models import SyncItem, SyncPushedChange, SyncState
 from app.sync.registry import SyncRepository
 from app.sync.schemas import (
@@ -135,9 +135,7 @@ async def pull(
     )
     has_more = len(rows) > limit
     rows = rows[:limit]
-    last = rows[-1].seq if rows else state.high_seq
-    if not has_more:
-        last = state.high_seq
+    last = rows[-1].seq if has_more else state.high_seq
     await record_about(
         session,
         principal.as_actor(),
@@ -176,17 +174,18 @@ async def body_of(
         if row.item_type == ItemType.OFFER and not row.deleted:
             if offer is None:
                 offer = (await snapshot.offer_of(session, principal, offers)).body
-            head = json.dumps(
-                {"type": row.item_type, "id": row.item_id, "version": row.version, "deleted": False}
-            )
-            parts.append(head[:-1].encode() + b', "data": ' + offer + b"}")
+            parts.append(_json_with({**item_read(row), "data": None}, "data", offer))
         else:
             parts.append(json.dumps(item_read(row), separators=(",", ":")).encode())
-    head = json.dumps(
-        {"cursor": pulled.cursor, "snapshot": pulled.snapshot, "has_more": pulled.has_more},
-        separators=(",", ":"),
-    )
-    return head[:-1].encode() + b',"items":[' + b",".join(parts) + b"]}"
+    envelope = {"cursor": pulled.cursor, "snapshot": pulled.snapshot, "has_more": pulled.has_more}
+    return _json_with(envelope, "items", b"[" + b",".join(parts) + b"]")
+
+
+def _json_with(fields: dict[str, Any], key: str, raw: bytes) -> bytes:
+    """`fields` as a JSON object whose last member `key` is `raw`, JSON already serialised."""
+    rest = {k: v for k, v in fields.items() if k != key}
+    head = json.dumps(rest, separators=(",", ":")).encode()
+    return head[:-1] + (b"," if rest else b"") + json.dumps(key).encode() + b":" + raw + b"}"
 
 
 # Push
@@ -238,7 +237,7 @@ async def push(
         )
     }
     results: list[PushResult | None] = []
-    applied: list[tuple[int, Change, Target]] = []
+    applied: list[tuple[int, Change, str, Target]] = []
     for change in changes:
         fingerprint = _fingerprint(change)
         earlier = first.get(change.id)
@@ -246,7 +245,10 @@ async def push(
             if earlier.care_leaver_id == me and earlier.fingerprint == fingerprint:
                 results.append(PushResult(id=change.id, status="duplicate", item=earlier.result.get("item")))
             else:
-                results.append(_reused(change.id))
+                reused = ChangeIdReused(
+                    "A different change was already sent with this id: give each change its own id."
+                )
+                results.append(PushResult(id=change.id, status="rejected", problem=problem_of(reused)))
             continue
         base = _base(change)
         if base is not None:
@@ -267,14 +269,14 @@ async def push(
             results.append(PushResult(id=change.id, status="rejected", problem=problem_of(exc)))
             continue
         results.append(None)
-        applied.append((len(results) - 1, change, target))
+        applied.append((len(results) - 1, change, fingerprint, target))
         first[change.id] = SyncPushedChange(
             id=change.id, care_leaver_id=me, fingerprint=fingerprint, result={}
         )
     if applied:
         await rebuild(session, principal, offers, state)  # still locked: the applied items' new versions
         known = await repository.items(me)
-        for index, change, (kind, item_id) in applied:
+        for index, change, fingerprint, (kind, item_id) in applied:
             row = known.get((kind.value, item_id))
             item = SyncItemRead.model_validate(item_read(row)) if row is not None else None
             result = PushResult(id=change.id, status="applied", item=item)
@@ -283,26 +285,12 @@ async def push(
                 SyncPushedChange(
                     id=change.id,
                     care_leaver_id=me,
-                    fingerprint=_fingerprint(change),
+                    fingerprint=fingerprint,
                     result={"item": None if item is None else item.model_dump(mode="json", exclude={"data"})},
                 )
             )
         await session.flush()
     return [r for r in results if r is not None]
-
-
-def _reused(change_id: uuid.UUID) -> PushResult:
-    return PushResult(
-        id=change_id,
-        status="rejected",
-        problem={
-            "type": "https://local-offer.uk/problems/sync.change_id_reused",
-            "title": "Change id already used",
-            "status": 422,
-            "detail": "A different change was already sent with this id: give each change its own id.",
-            "code": "sync.change_id_reused",
-        },
-    )
 
 
 # Pruning

@@ -109,13 +109,6 @@ async def records_changed(session: AsyncSession, care_leaver_ids: Collection[uui
 
 async def offer_published(session: AsyncSession, local_authority_id: uuid.UUID) -> None:
     """An offer-published subscriber: every young person of the council may see something new."""
-    await session.execute(
-        update(SyncState)
-        .where(
-            SyncState.stale.is_(False),
-            SyncState.care_leaver_id.in_(
-                select(CareLeaver.id).where(CareLeaver.local_authority_id == local_authority_id)
-            ),
-        )
-        .values(stale=True)
+    await mark_stale(
+        session, select(CareLeaver.id).where(CareLeaver.local_authority_id == local_authority_id)
     )

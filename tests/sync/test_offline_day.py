@@ -277,3 +277,19 @@ async def test_after_pruning_a_cursor_from_before_a_forgotten_tombstone_answers_
     assert current.status_code == 200 and current.json()["items"] == []
     again = await client.get("/v1/me/sync", headers=app.headers)  # the documented way back
     assert again.status_code == 200 and again.json()["snapshot"] is True
+
+
+async def test_an_id_reused_for_another_change_is_refused_in_its_result(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    app = OfflineApp(client, world.headers("leaver_a1"))
+    window = {
+        "window_starts_at": (utc_now() + timedelta(hours=1)).isoformat(),
+        "window_ends_at": (utc_now() + timedelta(hours=3)).isoformat(),
+    }
+    change = {"id": str(uuid.uuid4()), "type": "call_back_request", "data": window}
+    assert [r["status"] for r in await app.push([change])] == ["applied"]
+    other = {**change, "data": {**window, "message": "Something else"}}
+    [refused] = await app.push([other])
+    assert refused["status"] == "rejected"
+    assert (refused["problem"]["status"], refused["problem"]["code"]) == (422, "sync.change_id_reused")
