@@ -45,6 +45,31 @@ async def emit(
     )
     session.add(event)
     await session.flush()  # before its deliveries: no relationship orders the inserts
+    for subscription_id in await _subscribed(
+        session, event_type, local_authority_id, partner_organisation_id
+    ):
+        session.add(
+            WebhookDelivery(
+                event_id=event.id,
+                subscription_id=subscription_id,
+                local_authority_id=local_authority_id,
+                partner_organisation_id=partner_organisation_id,
+                event_type=event_type.value,
+                next_attempt_at=max(now, not_before or now),
+                created_at=now,
+            )
+        )
+    await session.flush()
+    return event
+
+
+async def _subscribed(
+    session: AsyncSession,
+    event_type: EventType,
+    local_authority_id: uuid.UUID,
+    partner_organisation_id: uuid.UUID | None,
+) -> list[uuid.UUID]:
+    """The live subscriptions that asked for `event_type`: the council's own, or one partner's."""
     audience = (
         WebhookSubscription.partner_organisation_id.is_(None)
         if partner_organisation_id is None
@@ -57,21 +82,7 @@ async def emit(
             WebhookSubscription.deleted_at.is_(None),
         )
     )
-    for subscription_id, types in subscriptions:
-        if event_type.value in types:
-            session.add(
-                WebhookDelivery(
-                    event_id=event.id,
-                    subscription_id=subscription_id,
-                    local_authority_id=local_authority_id,
-                    partner_organisation_id=partner_organisation_id,
-                    event_type=event_type.value,
-                    next_attempt_at=max(now, not_before or now),
-                    created_at=now,
-                )
-            )
-    await session.flush()
-    return event
+    return [subscription_id for subscription_id, types in subscriptions if event_type.value in types]
 
 
 def _check(event_type: EventType, payload: dict[str, Any], partner_organisation_id: uuid.UUID | None) -> None:
@@ -109,14 +120,7 @@ async def emit_many(
         for payload in payloads
     ]
     await session.execute(insert(WebhookEvent), events)
-    subscriptions = await session.execute(
-        select(WebhookSubscription.id, WebhookSubscription.event_types).where(
-            WebhookSubscription.local_authority_id == local_authority_id,
-            WebhookSubscription.partner_organisation_id.is_(None),
-            WebhookSubscription.deleted_at.is_(None),
-        )
-    )
-    wanted = [subscription_id for subscription_id, types in subscriptions if event_type.value in types]
+    wanted = await _subscribed(session, event_type, local_authority_id, None)
     deliveries = [
         {
             "id": uuid.uuid4(),
