@@ -24,7 +24,7 @@ from app.claims.models import Payment
 from app.claims.repository import ClaimRepository
 from app.claims.schemas import SpendingRow
 from app.core.errors import InvalidInput, field_error
-from app.db.pagination import Position, Window
+from app.db.pagination import Position, Window, windows
 from app.db.session import Database
 
 BATCH = 1000
@@ -97,18 +97,17 @@ async def spending_csv(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    cursor: Position | None = None
-    while True:
+
+    async def batch(cursor: Position | None) -> Window[Payment]:
         async with db.unit_of_work() as session:
-            window = await ClaimRepository(session).spending_page(
+            return await ClaimRepository(session).spending_page(
                 local_authority_id, first, last, limit=BATCH, cursor=cursor
             )
+
+    async for window in windows(batch):
         for payment in window.items:
             row = row_of(payment)
             writer.writerow([cell(v) for v in row.model_dump(mode="json").values()])
         yield out.getvalue().encode()
         out.seek(0)
         out.truncate()
-        if window.next is None:
-            return
-        cursor = window.next

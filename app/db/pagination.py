@@ -7,7 +7,7 @@ This layer deals in plain positions (a sort's name and the last item's sort valu
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -134,6 +134,17 @@ class Window(Generic[T]):
 
     def map(self, fn: Callable[[T], U]) -> Window[U]:
         return Window(items=[fn(item) for item in self.items], next=self.next)
+
+
+async def windows(fetch: Callable[[Position | None], Awaitable[Window[T]]]) -> AsyncIterator[Window[T]]:
+    """Every page of a list in turn, following each window's `next` (for a job that reads it all)."""
+    cursor: Position | None = None
+    while True:
+        window = await fetch(cursor)
+        yield window
+        if window.next is None:
+            return
+        cursor = window.next
 
 
 def _encode(value: Any) -> Scalar:

@@ -30,7 +30,7 @@ from app.care_leavers.errors import CareLeaverNotFound
 from app.care_leavers.models import CareLeaver
 from app.core.clock import uk_today
 from app.core.errors import Forbidden, InvalidInput, field_error
-from app.db.pagination import Position, Window
+from app.db.pagination import Position, Window, windows
 from app.db.session import Database
 from app.partners import months
 from app.partners.enums import ListChange
@@ -181,19 +181,18 @@ async def exemptions_csv(db: Database, listed: dict[uuid.UUID, Listed]) -> Async
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    cursor: Position | None = None
-    while True:
+
+    async def batch(cursor: Position | None) -> Window[CareLeaver]:
         async with db.unit_of_work() as session:
-            window = await CouncilTaxRepository(session).page_people(listed, limit=BATCH, cursor=cursor)
+            return await CouncilTaxRepository(session).page_people(listed, limit=BATCH, cursor=cursor)
+
+    async for window in windows(batch):
         for person in window.items:
             row = item(person, listed[person.id]).model_dump(mode="json")
             writer.writerow([cell(v) for v in row.values()])
         yield out.getvalue().encode()
         out.seek(0)
         out.truncate()
-        if window.next is None:
-            return
-        cursor = window.next
 
 
 async def get_exemption(

@@ -27,7 +27,7 @@ from app.contacts import call_backs
 from app.contacts import service as contacts
 from app.contacts.repository import ContactFilters
 from app.core.clock import utc_now
-from app.db.pagination import Position, Window
+from app.db.pagination import Position, Window, windows
 from app.decisions import report
 from app.entitlements.published import CurrentOffers, PublishedOffer
 from app.entitlements.service import get_offer
@@ -79,14 +79,7 @@ def item(kind: ItemType, item_id: object, body: Any) -> Item:
 
 
 async def _all(fetch: Callable[[Position | None], Awaitable[Window[T]]]) -> list[T]:
-    found: list[T] = []
-    cursor: Position | None = None
-    while True:
-        window = await fetch(cursor)
-        found.extend(window.items)
-        if window.next is None:
-            return found
-        cursor = window.next
+    return [found async for window in windows(fetch) for found in window.items]
 
 
 def _plan_items(plan: dict[str, Any]) -> list[Item]:
