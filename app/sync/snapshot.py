@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.advisers.service import my_adviser
 from app.auth.principal import Principal
+from app.care_leavers.schemas import ConsentRead
 from app.care_leavers.service import get_care_leaver, list_consents
 from app.claims import lists as claim_lists
 from app.claims import money
@@ -144,7 +145,7 @@ async def build(session: AsyncSession, principal: Principal, offers: CurrentOffe
     )
     items += [item(ItemType.CALL_BACK, r.id, r) for r in asked]
     items += [
-        item(ItemType.CONSENT, c.id, _consent(c))
+        item(ItemType.CONSENT, c.id, ConsentRead.model_validate(c))
         for c in await list_consents(session, principal, me)
         if c.withdrawn_at is None
     ]
@@ -155,14 +156,3 @@ async def build(session: AsyncSession, principal: Principal, offers: CurrentOffe
     offer = await offer_of(session, principal, offers)
     items.append(Item(ItemType.OFFER, offer.pointer.gss_code, None, offer.etag.strip('"')))
     return items
-
-
-def _consent(consent: Any) -> dict[str, Any]:
-    return {
-        "id": str(consent.id),
-        "recipient": str(consent.recipient),
-        "partner_organisation_id": str(consent.partner_organisation_id)
-        if consent.partner_organisation_id
-        else None,
-        "given_at": consent.given_at.isoformat(),
-    }
